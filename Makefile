@@ -1,0 +1,54 @@
+# store — build, demo, test and benchmark entry points.
+#
+#   make demo     build the library and run the C quick start
+#   make test     every test suite (installs missing tools such as Mono)
+#   make bench    C ABI benchmarks against raw SQLite
+#   make header   refresh include/store.h from src/ffi
+#
+# Cargo's build cache lives outside the clone so fresh clones reuse it.
+
+CARGO ?= cargo
+CARGO_TARGET_DIR ?= $(HOME)/.cache/store-target
+export CARGO_TARGET_DIR
+CARGO_FLAGS ?= --release --locked
+RELEASE_DIR := $(CARGO_TARGET_DIR)/release
+BUILD := $(CURDIR)/build
+LIBDIR := $(BUILD)/lib
+CC ?= cc
+CFLAGS_STRICT := -std=c99 -Wall -Wextra -Werror -pedantic
+DEMO_DB ?= $(BUILD)/demo.db
+
+.PHONY: all build lib header demo test test-rust check-header bench clean
+
+all: build
+
+# The shared and static libraries, copied to build/lib where the bindings,
+# examples and tests look for them.
+build lib:
+	$(CARGO) build $(CARGO_FLAGS)
+	@mkdir -p $(LIBDIR)
+	@cp -f $(RELEASE_DIR)/libstore.so $(RELEASE_DIR)/libstore.a $(LIBDIR)/
+
+# Regenerate the checked-in header from the one cbindgen wrote during the build.
+header: build
+	@cp -f "$$(ls -t $(RELEASE_DIR)/build/store-*/out/include/store.h | head -n 1)" include/store.h
+	@echo "include/store.h refreshed"
+
+$(BUILD)/examples/quickstart: examples/c/quickstart.c include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR) -o $@
+
+demo: build $(BUILD)/examples/quickstart
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BUILD)/examples/quickstart $(DEMO_DB)
+
+test: test-rust
+
+test-rust:
+	$(CARGO) test $(CARGO_FLAGS)
+
+clean:
+	rm -rf $(BUILD)
+
+# Each area adds its own targets and hooks itself into `test` and `bench`.
+-include mk/*.mk

@@ -1,0 +1,28 @@
+//! Generates the C header from `src/ffi` into the build directory. The
+//! checked-in `include/store.h` must match it (a test fails otherwise);
+//! `make header` copies it over. The source tree is never written here.
+
+use std::env;
+use std::path::PathBuf;
+
+fn main() {
+    let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
+    let include = out_dir.join("include");
+    std::fs::create_dir_all(&include).expect("create include dir");
+    let header = include.join("store.h");
+
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
+    // Only the FFI module is the C ABI; the Rust API's public items stay out.
+    // cbindgen follows the `mod` declarations of the FFI module's root.
+    let builder = cbindgen::Builder::new().with_config(config).with_src(crate_dir.join("src/ffi/mod.rs"));
+    builder
+        .generate()
+        .expect("generate store.h from src/ffi")
+        .write_to_file(&header);
+
+    println!("cargo:rustc-env=STORE_GENERATED_HEADER={}", header.display());
+    println!("cargo:include={}", include.display());
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+}

@@ -1,0 +1,276 @@
+//! Connections: one writer guarded by a gate that a transaction can hold
+//! across calls, and (for file databases) a small pool of WAL readers so reads
+//! never queue behind a long write or an open transaction.
+
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result, Stage};
+use crate::schema;
+use parking_lot::{Condvar, Mutex};
+use rusqlite::{Connection, OpenFlags};
+use std::thread::{self, ThreadId};
+
+const STATEMENT_CACHE: usize = 64;
+const BUSY_TIMEOUT_MS: u32 = 5000;
+const DEFAULT_READERS: usize = 2;
+
+/// Who may use the writer connection right now.
+pub(crate) struct WriterState {
+    pub conn: Option<Connection>,
+    /// The open transaction, if any, and the thread that began it.
+    pub txn: Option<(u64, ThreadId)>,
+    next_txn: u64,
+}
+
+pub(crate) struct Database {
+    writer: Mutex<WriterState>,
+    writer_free: Condvar,
+    readers: Option<ReaderPool>,
+}
+
+struct ReaderPool {
+    config: Config,
+    idle: Mutex<Vec<Connection>>,
+    capacity: usize,
+    open: Mutex<usize>,
+    returned: Condvar,
+}
+
+impl Database {
+    /// Opens the writer, applies pragmas and the schema. Error texts follow
+    /// go-store (`open database`, `set WAL journal mode`, `ensure schema`).
+    pub(crate) fn open(config: &Config) -> Result<Database> {
+        let conn = open_connection(config, false)?;
+        schema::ensure(&conn).map_err(|e| e.wrap("ensure schema: store.ensureSchema"))?;
+        let readers = if config.is_memory() || config.exclusive_locking {
+            None
+        } else {
+            Some(ReaderPool {
+                config: config.clone(),
+                idle: Mutex::new(Vec::new()),
+                capacity: if config.reader_connections == 0 { DEFAULT_READERS } else { config.reader_connections },
+                open: Mutex::new(0),
+                returned: Condvar::new(),
+            })
+        };
+        Ok(Database {
+            writer: Mutex::new(WriterState { conn: Some(conn), txn: None, next_txn: 1 }),
+            writer_free: Condvar::new(),
+            readers,
+        })
+    }
+
+    /// Runs `f` on the writer once no transaction holds it. Waiting is how
+    /// another thread's call behaves while a transaction is open; the thread
+    /// that opened the transaction gets `Busy` instead of deadlocking.
+    pub(crate) fn with_writer<R>(
+        &self,
+        is_closed: impl Fn() -> bool,
+        f: impl FnOnce(&Connection) -> Result<R>,
+    ) -> Result<R> {
+        let mut state = self.writer.lock();
+        while let Some((_, owner)) = state.txn {
+            if owner == thread::current().id() {
+                return Err(Error::new(
+                    ErrorKind::Busy,
+                    "a transaction is open on this thread; use the transaction handle",
+                ));
+            }
+            if is_closed() {
+                return Err(closed());
+            }
+            self.writer_free.wait(&mut state);
+        }
+        match state.conn.as_ref() {
+            Some(conn) => f(conn),
+            None => Err(closed()),
+        }
+    }
+
+    /// Runs `f` on the writer only if transaction `id` still holds it.
+    pub(crate) fn with_txn<R>(&self, id: u64, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        let state = self.writer.lock();
+        match (&state.conn, state.txn) {
+            (Some(conn), Some((owner, _))) if owner == id => f(conn),
+            (None, _) => Err(closed()),
+            _ => Err(Error::new(
+                ErrorKind::Closed,
+                "transaction has already been committed or rolled back",
+            )),
+        }
+    }
+
+    /// Begins a transaction and gives the writer to it until `end_txn`.
+    pub(crate) fn begin_txn(&self, is_closed: impl Fn() -> bool) -> Result<u64> {
+        let mut state = self.writer.lock();
+        loop {
+            match state.txn {
+                None => break,
+                Some((_, owner)) if owner == thread::current().id() => {
+                    return Err(Error::new(
+                        ErrorKind::Busy,
+                        "a transaction is already open on this thread",
+                    ))
+                }
+                Some(_) => {
+                    if is_closed() {
+                        return Err(closed());
+                    }
+                    self.writer_free.wait(&mut state)
+                }
+            }
+        }
+        let conn = state.conn.as_ref().ok_or_else(closed)?;
+        conn.prepare_cached("BEGIN IMMEDIATE")
+            .and_then(|mut s| s.execute([]))
+            .map_err(|e| Error::sqlite("begin transaction", e))?;
+        let id = state.next_txn;
+        state.next_txn += 1;
+        state.txn = Some((id, thread::current().id()));
+        Ok(id)
+    }
+
+    /// Commits (or rolls back) transaction `id` and frees the writer.
+    pub(crate) fn end_txn(&self, id: u64, commit: bool) -> Result<()> {
+        let mut state = self.writer.lock();
+        let WriterState { conn, txn, .. } = &mut *state;
+        let conn = match (conn.as_ref(), *txn) {
+            (Some(conn), Some((owner, _))) if owner == id => conn,
+            (None, _) => return Err(closed()),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Closed,
+                    "transaction has already been committed or rolled back",
+                ))
+            }
+        };
+        let result = if commit {
+            match conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])) {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    Err(Error::sqlite("commit transaction", e))
+                }
+            }
+        } else {
+            conn.prepare_cached("ROLLBACK")
+                .and_then(|mut s| s.execute([]))
+                .map(|_| ())
+                .map_err(|e| Error::sqlite("rollback transaction", e))
+        };
+        *txn = None;
+        drop(state);
+        self.writer_free.notify_all();
+        result
+    }
+
+    /// Runs a read. File databases use a pooled reader so reads run beside
+    /// writes; `:memory:` and exclusive-locking stores read on the writer.
+    pub(crate) fn with_reader<R>(
+        &self,
+        is_closed: impl Fn() -> bool,
+        f: impl FnOnce(&Connection) -> Result<R>,
+    ) -> Result<R> {
+        let Some(pool) = &self.readers else {
+            return self.with_writer(is_closed, f);
+        };
+        let conn = pool.take()?;
+        let result = f(&conn);
+        if is_closed() {
+            drop(conn);
+        } else {
+            pool.idle.lock().push(conn);
+            pool.returned.notify_one();
+        }
+        result
+    }
+
+    /// Rolls back any open transaction, then closes every connection.
+    pub(crate) fn close(&self) -> Result<()> {
+        let mut state = self.writer.lock();
+        if state.txn.take().is_some() {
+            if let Some(conn) = &state.conn {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        }
+        let conn = state.conn.take();
+        drop(state);
+        self.writer_free.notify_all();
+        if let Some(pool) = &self.readers {
+            pool.idle.lock().clear();
+        }
+        if let Some(conn) = conn {
+            conn.close().map_err(|(_, e)| Error::sqlite("database close", e))?;
+        }
+        Ok(())
+    }
+
+    /// The writer's `PRAGMA journal_mode` (tests and diagnostics).
+    pub(crate) fn journal_mode(&self) -> Option<String> {
+        let state = self.writer.lock();
+        state.conn.as_ref()?.query_row("PRAGMA journal_mode", [], |r| r.get(0)).ok()
+    }
+}
+
+impl ReaderPool {
+    fn take(&self) -> Result<Connection> {
+        loop {
+            if let Some(conn) = self.idle.lock().pop() {
+                return Ok(conn);
+            }
+            let mut open = self.open.lock();
+            if *open < self.capacity {
+                *open += 1;
+                drop(open);
+                return open_connection(&self.config, true).map_err(|e| {
+                    *self.open.lock() -= 1;
+                    e
+                });
+            }
+            drop(open);
+            let mut idle = self.idle.lock();
+            if idle.is_empty() {
+                self.returned.wait(&mut idle);
+            }
+            if let Some(conn) = idle.pop() {
+                return Ok(conn);
+            }
+        }
+    }
+}
+
+fn open_connection(config: &Config, reader: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    if !reader {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = if config.is_memory() {
+        Connection::open_in_memory()
+    } else {
+        Connection::open_with_flags(config.resolved_path(), flags)
+    }
+    .stage("open database")?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    if !config.is_memory() {
+        // Reading the journal mode is the first access to the file: a
+        // non-SQLite file fails here, like go-store's open.
+        let _: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .stage("set WAL journal mode")?;
+    }
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into())).stage("set busy timeout")?;
+    conn.pragma_update(None, "synchronous", config.synchronous.pragma_value()).stage("set synchronous")?;
+    if config.exclusive_locking {
+        let _: String = conn
+            .query_row("PRAGMA locking_mode=EXCLUSIVE", [], |r| r.get(0))
+            .stage("set locking mode")?;
+    }
+    if reader {
+        conn.pragma_update(None, "query_only", true).stage("set query only")?;
+    }
+    Ok(conn)
+}
+
+/// The unprefixed closed error; the caller's operation name is added on the way out.
+pub(crate) fn closed() -> Error {
+    Error::new(ErrorKind::Closed, "store is closed")
+}

@@ -1,0 +1,144 @@
+//! The panic boundary, status codes and the per-thread last-error message.
+
+use crate::error::{Error, ErrorKind};
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Result of every fallible function. Numbers are stable and never reused.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum store_status {
+    /// Success.
+    STORE_OK = 0,
+    /// The key does not exist or has expired.
+    STORE_NOT_FOUND = 1,
+    /// A namespace quota would be exceeded; nothing was written.
+    STORE_QUOTA_EXCEEDED = 2,
+    /// The store, transaction or watch is closed.
+    STORE_CLOSED = 3,
+    /// A NULL pointer, bad length, invalid UTF-8 where text is required, or an unusable value.
+    STORE_INVALID_ARGUMENT = 4,
+    /// The database stayed locked past the busy timeout, or a transaction is open on this thread.
+    STORE_BUSY = 5,
+    /// The operating system refused a file operation.
+    STORE_IO = 6,
+    /// The file is not a database or is damaged.
+    STORE_CORRUPT = 7,
+    /// The database rejected a statement.
+    STORE_QUERY = 8,
+    /// A template failed to parse or render.
+    STORE_TEMPLATE = 9,
+    /// A bug inside the library (a caught panic). The message says where.
+    STORE_INTERNAL = 10,
+    /// `store_watch_next`: no event arrived within the timeout.
+    STORE_TIMEOUT = 11,
+}
+
+pub(crate) fn status_of(kind: ErrorKind) -> store_status {
+    use store_status::*;
+    match kind {
+        ErrorKind::NotFound => STORE_NOT_FOUND,
+        ErrorKind::QuotaExceeded => STORE_QUOTA_EXCEEDED,
+        ErrorKind::Closed => STORE_CLOSED,
+        ErrorKind::InvalidArgument => STORE_INVALID_ARGUMENT,
+        ErrorKind::Busy => STORE_BUSY,
+        ErrorKind::Io => STORE_IO,
+        ErrorKind::Corrupt => STORE_CORRUPT,
+        ErrorKind::Query => STORE_QUERY,
+        ErrorKind::Template => STORE_TEMPLATE,
+        ErrorKind::Internal => STORE_INTERNAL,
+    }
+}
+
+thread_local! {
+    /// NUL-terminated message of the last failure on this thread ("" if none).
+    static LAST_ERROR: RefCell<Vec<u8>> = RefCell::new(vec![0]);
+}
+
+pub(crate) fn set_last_error(message: &str) {
+    LAST_ERROR.with(|m| {
+        let mut m = m.borrow_mut();
+        m.clear();
+        // An embedded NUL (from a key in a not-found message) would cut the C string short.
+        for b in message.bytes() {
+            if b == 0 {
+                m.extend_from_slice(b"\\0");
+            } else {
+                m.push(b);
+            }
+        }
+        m.push(0);
+    });
+}
+
+fn clear_last_error() {
+    LAST_ERROR.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() != 1 {
+            m.clear();
+            m.push(0);
+        }
+    });
+}
+
+/// Runs the body of a fallible C function: clears the last error, catches
+/// panics, and turns errors into a status plus message.
+pub(crate) fn call(f: impl FnOnce() -> Result<(), Error>) -> store_status {
+    clear_last_error();
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => store_status::STORE_OK,
+        Ok(Err(e)) => {
+            set_last_error(e.message());
+            status_of(e.kind())
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            set_last_error(&format!("store: internal error: {what}"));
+            store_status::STORE_INTERNAL
+        }
+    }
+}
+
+/// Runs the body of an infallible C function (getters, frees), returning
+/// `default` if it panics.
+pub(crate) fn call_or<T>(default: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(default)
+}
+
+/// The message of the last failed call on the calling thread, or "" if the
+/// last call succeeded.
+///
+/// Ownership: borrowed from the library; do not free. Lifetime: valid until
+/// the next `store_*` call on the same thread. Thread: any; each thread has
+/// its own message.
+#[no_mangle]
+pub extern "C" fn store_last_error() -> *const c_char {
+    call_or(c"".as_ptr(), || LAST_ERROR.with(|m| m.borrow().as_ptr() as *const c_char))
+}
+
+/// A static name for a status code (`"STORE_NOT_FOUND"`); unknown codes give
+/// `"STORE_UNKNOWN"`. Never NULL; never free it. Any thread.
+#[no_mangle]
+pub extern "C" fn store_status_str(status: u32) -> *const c_char {
+    let s: &CStr = match status {
+        0 => c"STORE_OK",
+        1 => c"STORE_NOT_FOUND",
+        2 => c"STORE_QUOTA_EXCEEDED",
+        3 => c"STORE_CLOSED",
+        4 => c"STORE_INVALID_ARGUMENT",
+        5 => c"STORE_BUSY",
+        6 => c"STORE_IO",
+        7 => c"STORE_CORRUPT",
+        8 => c"STORE_QUERY",
+        9 => c"STORE_TEMPLATE",
+        10 => c"STORE_INTERNAL",
+        11 => c"STORE_TIMEOUT",
+        _ => c"STORE_UNKNOWN",
+    };
+    s.as_ptr()
+}

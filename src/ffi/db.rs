@@ -1,0 +1,227 @@
+//! Opening, closing and configuring a store.
+
+use super::boundary::{call, call_or, store_status};
+use super::handles::{db_ref, store_db, store_kv, KvObject};
+use super::types::{bytes, need, put, store_slice, text};
+use crate::config::{Config, JournalConfig, Synchronous};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use std::time::Duration;
+
+/// `synchronous` default: `STORE_SYNC_FULL`, go-store's effective setting.
+pub const STORE_SYNC_DEFAULT: u32 = 0;
+/// No fsync on commit.
+pub const STORE_SYNC_OFF: u32 = 1;
+/// WAL synced at checkpoints only.
+pub const STORE_SYNC_NORMAL: u32 = 2;
+/// One fsync per commit.
+pub const STORE_SYNC_FULL: u32 = 3;
+/// `FULL` plus a directory sync.
+pub const STORE_SYNC_EXTRA: u32 = 4;
+
+/// Settings for `store_open`. Initialise with `store_options_init`, then
+/// change fields. Text fields are UTF-8 pointer + length; the library copies
+/// them during `store_open`.
+#[repr(C)]
+pub struct store_options {
+    /// `sizeof(store_options)`, set by `store_options_init`; lets later
+    /// versions append fields without breaking old callers.
+    pub struct_size: u32,
+    /// One of `STORE_SYNC_*`.
+    pub synchronous: u32,
+    /// Background purge interval in milliseconds; 0 = 60000; negative is invalid.
+    pub purge_interval_ms: i64,
+    /// Workspace state directory; empty = ".core/state".
+    pub workspace_state_directory: store_slice,
+    /// Journal endpoint URL (all three journal fields empty = no journal).
+    pub journal_endpoint_url: store_slice,
+    /// Journal organisation.
+    pub journal_organisation: store_slice,
+    /// Journal bucket name.
+    pub journal_bucket_name: store_slice,
+    /// Hold SQLite's exclusive lock while open: faster reads, but no other
+    /// process can open the file meanwhile.
+    pub exclusive_locking: bool,
+    /// Reader connections for file databases; 0 = 2.
+    pub reader_connections: u32,
+}
+
+impl Default for store_options {
+    fn default() -> Self {
+        store_options {
+            struct_size: std::mem::size_of::<store_options>() as u32,
+            synchronous: STORE_SYNC_DEFAULT,
+            purge_interval_ms: 0,
+            workspace_state_directory: store_slice::EMPTY,
+            journal_endpoint_url: store_slice::EMPTY,
+            journal_organisation: store_slice::EMPTY,
+            journal_bucket_name: store_slice::EMPTY,
+            exclusive_locking: false,
+            reader_connections: 0,
+        }
+    }
+}
+
+unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Config> {
+    let path = std::str::from_utf8(path).map_err(|_| Error::invalid("store: path is not valid UTF-8"))?;
+    let defaults = store_options::default();
+    let o = match options.as_ref() {
+        None => &defaults,
+        Some(o) if (o.struct_size as usize) < std::mem::size_of::<store_options>() => {
+            return Err(Error::invalid(format!(
+                "store: options.struct_size is {}; initialise options with store_options_init",
+                o.struct_size
+            )))
+        }
+        Some(o) => o,
+    };
+    let field = |s: &store_slice, what: &str| -> Result<String> { Ok(text(s.ptr, s.len, what)?.to_string()) };
+    let synchronous = match o.synchronous {
+        STORE_SYNC_DEFAULT => Synchronous::default(),
+        STORE_SYNC_OFF => Synchronous::Off,
+        STORE_SYNC_NORMAL => Synchronous::Normal,
+        STORE_SYNC_FULL => Synchronous::Full,
+        STORE_SYNC_EXTRA => Synchronous::Extra,
+        other => return Err(Error::invalid(format!("store: options.synchronous {other} is not a STORE_SYNC_* value"))),
+    };
+    Ok(Config {
+        database_path: path.to_string(),
+        journal: JournalConfig {
+            endpoint_url: field(&o.journal_endpoint_url, "options.journal_endpoint_url")?,
+            organisation: field(&o.journal_organisation, "options.journal_organisation")?,
+            bucket_name: field(&o.journal_bucket_name, "options.journal_bucket_name")?,
+        },
+        purge_interval: (o.purge_interval_ms > 0).then(|| Duration::from_millis(o.purge_interval_ms as u64)),
+        purge_interval_negative: o.purge_interval_ms < 0,
+        workspace_state_directory: field(&o.workspace_state_directory, "options.workspace_state_directory")?,
+        synchronous,
+        exclusive_locking: o.exclusive_locking,
+        reader_connections: o.reader_connections as usize,
+    })
+}
+
+/// Fills `options` with the defaults (including `struct_size`). NULL is
+/// ignored. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_options_init(options: *mut store_options) {
+    if !options.is_null() {
+        options.write(store_options::default());
+    }
+}
+
+/// Checks a path and options the way `store_open` will, without opening
+/// anything (go-store `StoreConfig.Validate`). `options` may be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn store_options_validate(path: *const u8, path_len: usize, options: *const store_options) -> store_status {
+    call(|| config_from(bytes(path, path_len, "path")?, options)?.validate())
+}
+
+/// Opens (creating if needed) the database at `path`, or a private one for
+/// `":memory:"`. A leading `~/` expands to `$HOME`. File databases use WAL
+/// and a 5 s busy timeout. `options` may be NULL for the defaults.
+///
+/// On success writes a new handle to `*out`; the caller owns it and frees it
+/// with `store_free`. On failure `*out` is untouched. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_open(
+    path: *const u8,
+    path_len: usize,
+    options: *const store_options,
+    out: *mut *mut store_db,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let config = config_from(bytes(path, path_len, "path")?, options).map_err(|e| e.wrap("store.New"))?;
+        let store = Store::open(config)?;
+        put(out, Box::into_raw(Box::new(store_db { kv: store_kv { obj: KvObject::Store(store) } })), "out")
+    })
+}
+
+/// Closes the store: stops the background purge, closes watch queues, drops
+/// callback subscriptions (running their release functions), rolls back an
+/// open transaction, and closes the database. Idempotent. The handle stays
+/// valid: later calls fail with `STORE_CLOSED`; free it with `store_free`.
+/// Any thread, including from inside an event callback.
+#[no_mangle]
+pub unsafe extern "C" fn store_close(db: *mut store_db) -> store_status {
+    call(|| db_ref(db)?.close())
+}
+
+/// Closes the store if needed and frees the handle. NULL is ignored.
+/// Scoped stores, transactions, iterators, watches and subscriptions made
+/// from it stay safe to use and to free: they fail with `STORE_CLOSED`.
+/// No other thread may be using `db` itself. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_free(db: *mut store_db) {
+    call_or((), || {
+        if db.is_null() {
+            return;
+        }
+        let db = Box::from_raw(db);
+        if let KvObject::Store(s) = &db.kv.obj {
+            let _ = s.close();
+        }
+    })
+}
+
+/// True once `store_close` has completed (also for a NULL handle). Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_is_closed(db: *const store_db) -> bool {
+    call_or(true, || db_ref(db).map(|s| s.is_closed()).unwrap_or(true))
+}
+
+/// The database path as given to `store_open`. Borrowed from the handle:
+/// valid until `store_free(db)`. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_database_path(db: *const store_db, out: *mut store_slice) -> store_status {
+    call(|| {
+        let s = db_ref(db)?;
+        put(out, store_slice::of(s.database_path().as_bytes()), "out")
+    })
+}
+
+/// The normalised configuration the store runs with (purge interval and
+/// state directory defaulted, trailing slashes removed). The text fields are
+/// borrowed from the handle: valid until `store_free(db)`. Works after
+/// `store_close`. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_options) -> store_status {
+    call(|| {
+        let c = db_ref(db)?.config();
+        let options = store_options {
+            synchronous: match c.synchronous {
+                Synchronous::Off => STORE_SYNC_OFF,
+                Synchronous::Normal => STORE_SYNC_NORMAL,
+                Synchronous::Full => STORE_SYNC_FULL,
+                Synchronous::Extra => STORE_SYNC_EXTRA,
+            },
+            purge_interval_ms: c.purge_interval.map_or(0, |d| d.as_millis() as i64),
+            workspace_state_directory: store_slice::of(c.workspace_state_directory.as_bytes()),
+            journal_endpoint_url: store_slice::of(c.journal.endpoint_url.as_bytes()),
+            journal_organisation: store_slice::of(c.journal.organisation.as_bytes()),
+            journal_bucket_name: store_slice::of(c.journal.bucket_name.as_bytes()),
+            exclusive_locking: c.exclusive_locking,
+            reader_connections: c.reader_connections as u32,
+            ..store_options::default()
+        };
+        put(out, options, "out")
+    })
+}
+
+/// Normalises `options` in place as `store_open` would (go-store
+/// `StoreConfig.Normalised`): purge interval 0 → 60000, state directory
+/// trailing `/` removed (empty → ".core/state", a static string). The
+/// directory slice may then point into the caller's original buffer or to
+/// static memory. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_options_normalise(options: *mut store_options) -> store_status {
+    call(|| {
+        let o = options.as_mut().ok_or_else(|| Error::invalid("store: options is NULL"))?;
+        if o.purge_interval_ms == 0 {
+            o.purge_interval_ms = crate::config::DEFAULT_PURGE_INTERVAL.as_millis() as i64;
+        }
+        let dir = text(o.workspace_state_directory.ptr, o.workspace_state_directory.len, "options.workspace_state_directory")?;
+        o.workspace_state_directory = store_slice::of(crate::config::normalise_directory(dir).as_bytes());
+        Ok(())
+    })
+}

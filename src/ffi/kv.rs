@@ -1,0 +1,315 @@
+//! Key-value operations on any `store_kv` view (store, scoped store,
+//! transaction, scoped transaction).
+//!
+//! Shared rules, stated once here and in the header: groups, keys and values
+//! are byte strings (pointer + length; NULL only with length 0; embedded NUL
+//! and invalid UTF-8 are kept). A scoped view maps group `g` to
+//! `namespace:g` and returns namespace-local names. A transaction view runs
+//! inside the transaction. Views of a store or scoped store may be used from
+//! any thread at once; a transaction view from one thread at a time.
+
+use super::boundary::{call, store_status};
+use super::handles::{kv_ref, store_kv};
+use super::types::{bytes, need, put, store_bytes, store_pairs, store_strings, text, Packer};
+use crate::kv::Kv;
+
+/// Reads the value of `key` in `group` into a new buffer the caller frees
+/// with `store_bytes_free`. `STORE_NOT_FOUND` when absent or expired (an
+/// expired row is deleted and a delete event sent, as in go-store).
+#[no_mangle]
+pub unsafe extern "C" fn store_get(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    out: *mut store_bytes,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let value = kv_ref(kv)?.get(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?)?;
+        put(out, store_bytes::from_vec(value), "out")
+    })
+}
+
+/// Reads a value into the caller's buffer `buf` of `capacity` bytes,
+/// avoiding an allocation for small values. `*out_len` receives the value's
+/// full length. If it exceeds `capacity`, nothing is copied to `buf`; the
+/// value goes to `*overflow` (caller frees with `store_bytes_free`) when
+/// `overflow` is not NULL. `buf` may be NULL when `capacity` is 0.
+#[no_mangle]
+pub unsafe extern "C" fn store_get_into(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    buf: *mut u8,
+    capacity: usize,
+    out_len: *mut usize,
+    overflow: *mut store_bytes,
+) -> store_status {
+    call(|| {
+        need(out_len, "out_len")?;
+        if buf.is_null() && capacity > 0 {
+            return Err(crate::Error::invalid(format!("store: buf is NULL but capacity is {capacity}")));
+        }
+        let (len, spill) = kv_ref(kv)?.get_with(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?, |v| {
+            if v.len() <= capacity {
+                std::ptr::copy_nonoverlapping(v.as_ptr(), buf, v.len());
+                (v.len(), None)
+            } else {
+                (v.len(), (!overflow.is_null()).then(|| v.to_vec()))
+            }
+        })?;
+        if let Some(v) = spill {
+            overflow.write(store_bytes::from_vec(v));
+        }
+        put(out_len, len, "out_len")
+    })
+}
+
+/// Writes `value` at (`group`, `key`) with no expiry, replacing any value
+/// and TTL. Sends a set event after commit. Scoped views check quotas and
+/// fail with `STORE_QUOTA_EXCEEDED`, writing nothing.
+#[no_mangle]
+pub unsafe extern "C" fn store_set(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    value: *const u8,
+    value_len: usize,
+) -> store_status {
+    call(|| {
+        kv_ref(kv)?.set(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?, bytes(value, value_len, "value")?)
+    })
+}
+
+/// Like `store_set`, but the row expires `ttl_ms` milliseconds from now.
+/// Zero or negative TTLs store an already-expired row (go-store behaviour).
+#[no_mangle]
+pub unsafe extern "C" fn store_set_with_ttl(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    value: *const u8,
+    value_len: usize,
+    ttl_ms: i64,
+) -> store_status {
+    call(|| {
+        kv_ref(kv)?.set_with_ttl_ms(
+            bytes(group, group_len, "group")?,
+            bytes(key, key_len, "key")?,
+            bytes(value, value_len, "value")?,
+            ttl_ms,
+        )
+    })
+}
+
+/// Deletes (`group`, `key`), live or expired. A missing key is not an
+/// error. Sends a delete event only if a row was removed.
+#[no_mangle]
+pub unsafe extern "C" fn store_delete(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+) -> store_status {
+    call(|| kv_ref(kv)?.delete(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?))
+}
+
+/// Sets `*out` to whether a live row exists at (`group`, `key`). Never deletes.
+#[no_mangle]
+pub unsafe extern "C" fn store_exists(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    out: *mut bool,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let found = kv_ref(kv)?.exists(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?)?;
+        put(out, found, "out")
+    })
+}
+
+/// Sets `*out` to whether `group` has at least one live row.
+#[no_mangle]
+pub unsafe extern "C" fn store_group_exists(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut bool) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let found = kv_ref(kv)?.group_exists(bytes(group, group_len, "group")?)?;
+        put(out, found, "out")
+    })
+}
+
+/// Sets `*out` to the number of live rows in `group`.
+#[no_mangle]
+pub unsafe extern "C" fn store_count(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut i64) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let n = kv_ref(kv)?.count(bytes(group, group_len, "group")?)?;
+        put(out, n, "out")
+    })
+}
+
+/// Sets `*out` to the number of live rows in groups whose name starts with
+/// `prefix` (bytewise, case-sensitive; empty = every group of the view).
+#[no_mangle]
+pub unsafe extern "C" fn store_count_all(kv: *mut store_kv, prefix: *const u8, prefix_len: usize, out: *mut i64) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let n = kv_ref(kv)?.count_all(bytes(prefix, prefix_len, "prefix")?)?;
+        put(out, n, "out")
+    })
+}
+
+/// Deletes every row of `group`; one delete-group event if any was removed.
+#[no_mangle]
+pub unsafe extern "C" fn store_delete_group(kv: *mut store_kv, group: *const u8, group_len: usize) -> store_status {
+    call(|| kv_ref(kv)?.delete_group(bytes(group, group_len, "group")?))
+}
+
+/// Deletes every group whose name starts with `prefix` (empty = all groups
+/// of the view), atomically; one delete-group event per group, ascending.
+#[no_mangle]
+pub unsafe extern "C" fn store_delete_prefix(kv: *mut store_kv, prefix: *const u8, prefix_len: usize) -> store_status {
+    call(|| kv_ref(kv)?.delete_prefix(bytes(prefix, prefix_len, "prefix")?))
+}
+
+/// Writes the live rows of `group`, ordered by key (bytewise), to `*out` as
+/// one packed list the caller frees with `store_pairs_free`.
+#[no_mangle]
+pub unsafe extern "C" fn store_get_all(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut store_pairs) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let mut packer = Packer::default();
+        kv_ref(kv)?.get_all_with(bytes(group, group_len, "group")?, &mut |k, v| {
+            packer.push(k);
+            packer.push(v);
+        })?;
+        put(out, packer.into_pairs(), "out")
+    })
+}
+
+/// Like `store_get_all`, but at most `limit` rows starting at `offset`.
+/// Negative `offset` or `limit` is `STORE_INVALID_ARGUMENT`; `limit` 0 gives
+/// an empty list.
+#[no_mangle]
+pub unsafe extern "C" fn store_get_page(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    offset: i64,
+    limit: i64,
+    out: *mut store_pairs,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let mut packer = Packer::default();
+        kv_ref(kv)?.get_page_with(bytes(group, group_len, "group")?, offset, limit, &mut |k, v| {
+            packer.push(k);
+            packer.push(v);
+        })?;
+        put(out, packer.into_pairs(), "out")
+    })
+}
+
+/// Writes the distinct names of groups with live rows starting with
+/// `prefix` (empty = all), ascending, to `*out`; free with `store_strings_free`.
+#[no_mangle]
+pub unsafe extern "C" fn store_groups(kv: *mut store_kv, prefix: *const u8, prefix_len: usize, out: *mut store_strings) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let mut packer = Packer::default();
+        kv_ref(kv)?.groups_with(bytes(prefix, prefix_len, "prefix")?, &mut |g| packer.push(g))?;
+        put(out, packer.into_strings(), "out")
+    })
+}
+
+/// Reads a value and splits it on `separator` with Go `strings.Split`
+/// semantics (empty separator: one item per UTF-8 character). Free `*out`
+/// with `store_strings_free`.
+#[no_mangle]
+pub unsafe extern "C" fn store_get_split(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    separator: *const u8,
+    separator_len: usize,
+    out: *mut store_strings,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let parts = kv_ref(kv)?.get_split(
+            bytes(group, group_len, "group")?,
+            bytes(key, key_len, "key")?,
+            bytes(separator, separator_len, "separator")?,
+        )?;
+        let mut packer = Packer::default();
+        parts.iter().for_each(|p| packer.push(p));
+        put(out, packer.into_strings(), "out")
+    })
+}
+
+/// Reads a value and splits it into whitespace-separated fields (Go
+/// `strings.Fields`). Free `*out` with `store_strings_free`.
+#[no_mangle]
+pub unsafe extern "C" fn store_get_fields(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+    out: *mut store_strings,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let parts = kv_ref(kv)?.get_fields(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?)?;
+        let mut packer = Packer::default();
+        parts.iter().for_each(|p| packer.push(p));
+        put(out, packer.into_strings(), "out")
+    })
+}
+
+/// Renders `template` (UTF-8; minijinja syntax, and go-store's
+/// `{{ .name }}` form) with the live rows of `group` as variables; a missing
+/// variable renders `<no value>`. Free `*out` with `store_bytes_free`.
+/// Template errors are `STORE_TEMPLATE`.
+#[no_mangle]
+pub unsafe extern "C" fn store_render(
+    kv: *mut store_kv,
+    template_text: *const u8,
+    template_len: usize,
+    group: *const u8,
+    group_len: usize,
+    out: *mut store_bytes,
+) -> store_status {
+    call(|| {
+        need(out, "out")?;
+        let rendered = kv_ref(kv)?.render(text(template_text, template_len, "template")?, bytes(group, group_len, "group")?)?;
+        put(out, store_bytes::from_vec(rendered.into_bytes()), "out")
+    })
+}
+
+/// Deletes every expired row of the view (the namespace, for scoped views)
+/// and sets `*out_removed` (may be NULL) to how many; one delete event per row.
+#[no_mangle]
+pub unsafe extern "C" fn store_purge_expired(kv: *mut store_kv, out_removed: *mut i64) -> store_status {
+    call(|| {
+        let n = kv_ref(kv)?.purge_expired()?;
+        if !out_removed.is_null() {
+            out_removed.write(n);
+        }
+        Ok(())
+    })
+}

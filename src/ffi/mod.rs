@@ -1,0 +1,35 @@
+//! The C ABI. This layer only converts: pointers and lengths to slices,
+//! boxed handles to Rust values, errors to `store_status` codes plus a
+//! per-thread message, and panics to `STORE_INTERNAL`. Every behaviour lives
+//! in the Rust API above it.
+//!
+//! Conventions (see `include/store.h`): every symbol starts with `store_`;
+//! fallible functions return `store_status` and write out-parameters only on
+//! success; inputs are pointer + length (binary-safe; NULL is allowed only
+//! with length 0); owned outputs are freed by exactly one `*_free`
+//! function, which accepts NULL.
+
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+
+mod boundary;
+mod db;
+mod events;
+mod handles;
+mod iter;
+mod kv;
+mod scope;
+mod txn;
+mod types;
+mod version;
+
+pub use boundary::*;
+pub use db::*;
+pub use events::*;
+pub use handles::*;
+pub use iter::*;
+pub use kv::*;
+pub use scope::*;
+pub use txn::*;
+pub use types::*;
+pub use version::*;

@@ -1,0 +1,659 @@
+//! Every key-value operation, written once and shared by the store, scoped
+//! stores, transactions and scoped transactions. A [`Target`] says where an
+//! operation runs (autocommit on the store, or inside a transaction) and how
+//! group names map (plain, or under a namespace).
+
+use crate::clock::now_ms;
+use crate::error::{Error, Op, Result, Stage};
+use crate::events::{Emit, EventKind, Filter};
+use crate::prefix::{PrefixRange, Text};
+use crate::quota;
+use crate::render;
+use crate::scope::ScopeSpec;
+use crate::sql;
+use crate::store::{Inner, Subscription, Watcher};
+use crate::text;
+use crate::txn::TxnCore;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Rows fetched per page by iterators; the connection is released between pages.
+pub const ITER_PAGE_SIZE: usize = 256;
+
+/// A key and its value, as returned by list operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyValue {
+    /// The key.
+    pub key: Vec<u8>,
+    /// The value.
+    pub value: Vec<u8>,
+}
+
+/// Where an operation runs.
+#[derive(Clone, Copy)]
+pub enum Exec<'a> {
+    /// Autocommit on the store (reads may use a reader connection).
+    Store(&'a Arc<Inner>),
+    /// Inside an open transaction.
+    Txn(&'a Arc<TxnCore>),
+}
+
+/// An operation's destination: where it runs and the namespace, if any.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub(crate) exec: Exec<'a>,
+    pub(crate) scope: Option<&'a Arc<ScopeSpec>>,
+}
+
+impl<'a> Target<'a> {
+    pub(crate) fn op(&self, method: &'static str) -> Op {
+        let base = match (self.exec, self.scope.is_some()) {
+            (Exec::Store(_), false) => "store",
+            (Exec::Store(_), true) => "store.ScopedStore",
+            (Exec::Txn(_), false) => "store.Transaction",
+            (Exec::Txn(_), true) => "store.ScopedStoreTransaction",
+        };
+        Op { base, method }
+    }
+
+    pub(crate) fn inner(&self) -> &'a Arc<Inner> {
+        match self.exec {
+            Exec::Store(inner) => inner,
+            Exec::Txn(core) => &core.inner,
+        }
+    }
+
+    /// Maps a caller's group to the stored group (`namespace:group` when scoped).
+    pub(crate) fn group<'g>(&self, group: &'g [u8]) -> Cow<'g, [u8]> {
+        match self.scope {
+            None => Cow::Borrowed(group),
+            Some(spec) => Cow::Owned([spec.prefix(), group].concat()),
+        }
+    }
+
+    /// Strips the namespace from a stored group name.
+    pub(crate) fn local<'g>(&self, group: &'g [u8]) -> &'g [u8] {
+        match self.scope {
+            Some(spec) => group.strip_prefix(spec.prefix()).unwrap_or(group),
+            None => group,
+        }
+    }
+
+    pub(crate) fn read<R>(&self, op: Op, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        match self.exec {
+            Exec::Store(inner) => {
+                inner.ensure_ready(op)?;
+                inner.db.with_reader(|| inner.is_closed(), f).map_err(|e| e.wrap(op))
+            }
+            Exec::Txn(core) => core.run(op, |conn, _| f(conn)),
+        }
+    }
+
+    /// Runs a write; `atomic` wraps a multi-statement write in its own
+    /// transaction when not already inside one. Events go out after commit
+    /// (store) or are staged (transaction).
+    pub(crate) fn write<R>(&self, op: Op, atomic: bool, f: impl FnOnce(&Connection, &mut Emit) -> Result<R>) -> Result<R> {
+        match self.exec {
+            Exec::Store(inner) => {
+                inner.ensure_ready(op)?;
+                let mut events = Vec::new();
+                let active = inner.bus.active();
+                let result = inner
+                    .db
+                    .with_writer(
+                        || inner.is_closed(),
+                        |conn| {
+                            let mut emit = Emit { active, events: &mut events };
+                            if atomic {
+                                in_transaction(conn, |c| f(c, &mut emit))
+                            } else {
+                                f(conn, &mut emit)
+                            }
+                        },
+                    )
+                    .map_err(|e| e.wrap(op))?;
+                if !events.is_empty() {
+                    inner.bus.dispatch(events);
+                }
+                Ok(result)
+            }
+            Exec::Txn(core) => core.run(op, f),
+        }
+    }
+}
+
+fn in_transaction<R>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+    conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])).stage("begin transaction")?;
+    match f(conn) {
+        Ok(r) => match conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])) {
+            Ok(_) => Ok(r),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(Error::sqlite("commit transaction", e))
+            }
+        },
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// A column as bytes: TEXT and BLOB as stored, numbers as their decimal text.
+pub(crate) fn column_bytes<'r>(value: ValueRef<'r>) -> Cow<'r, [u8]> {
+    match value {
+        ValueRef::Text(b) | ValueRef::Blob(b) => Cow::Borrowed(b),
+        ValueRef::Null => Cow::Borrowed(&[]),
+        ValueRef::Integer(i) => Cow::Owned(i.to_string().into_bytes()),
+        ValueRef::Real(f) => Cow::Owned(f.to_string().into_bytes()),
+    }
+}
+
+fn group_key(group: &[u8], key: &[u8]) -> String {
+    format!("{}/{}", String::from_utf8_lossy(group), String::from_utf8_lossy(key))
+}
+
+enum Lookup<R> {
+    Found(R),
+    Missing,
+    Expired,
+}
+
+/// Visits the live rows of `group` in key order, `limit` rows from `offset`
+/// (`limit < 0` means all).
+fn scan_group(
+    conn: &Connection,
+    group: &[u8],
+    now: i64,
+    offset: i64,
+    limit: i64,
+    visit: &mut dyn FnMut(&[u8], &[u8]),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql::SCAN_GROUP).stage("query rows")?;
+    let mut rows = stmt.query((Text(group), now, limit, offset)).stage("query rows")?;
+    while let Some(row) = rows.next().stage("rows iteration")? {
+        let key = row.get_ref(0).stage("scan row")?;
+        let value = row.get_ref(1).stage("scan row")?;
+        visit(&column_bytes(key), &column_bytes(value));
+    }
+    Ok(())
+}
+
+/// The operations every key-value view offers: [`Store`](crate::Store),
+/// [`ScopedStore`](crate::ScopedStore), [`Transaction`](crate::Transaction)
+/// and [`ScopedTransaction`](crate::ScopedTransaction). Groups, keys and
+/// values are byte strings; `&str` works wherever `AsRef<[u8]>` is asked.
+pub trait Kv {
+    /// Where this view's operations run. Implementation detail of the crate.
+    #[doc(hidden)]
+    fn target(&self) -> Target<'_>;
+
+    /// Reads a value and hands it to `f` without copying it first. Absent or
+    /// expired → `NotFound`; an expired row is deleted and an `EventDelete` sent.
+    fn get_with<R>(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        let t = self.target();
+        let op = t.op("Get");
+        let group = t.group(group.as_ref());
+        let key = key.as_ref();
+        let now = now_ms();
+        let lookup = t.read(op, |conn| {
+            let mut stmt = conn.prepare_cached(sql::GET).stage("query row")?;
+            let mut rows = stmt.query((Text(&group), Text(key))).stage("query row")?;
+            let Some(row) = rows.next().stage("query row")? else { return Ok(Lookup::Missing) };
+            let expires: Option<i64> = row.get(1).stage("query row")?;
+            if expires.is_some_and(|e| e <= now) {
+                return Ok(Lookup::Expired);
+            }
+            Ok(Lookup::Found(f(&column_bytes(row.get_ref(0).stage("query row")?))))
+        })?;
+        match lookup {
+            Lookup::Found(r) => Ok(r),
+            Lookup::Missing => Err(Error::not_found(group_key(&group, key)).wrap(op)),
+            Lookup::Expired => {
+                t.write(op, false, |conn, emit| {
+                    let removed = conn
+                        .prepare_cached(sql::DELETE_IF_EXPIRED)
+                        .and_then(|mut s| s.execute((Text(&group), Text(key), now_ms())))
+                        .stage("delete expired row")?;
+                    if removed > 0 {
+                        emit.push(EventKind::Delete, &group, key, b"");
+                    }
+                    Ok(())
+                })?;
+                Err(Error::not_found(group_key(&group, key)).wrap(op))
+            }
+        }
+    }
+
+    /// Reads a value (see [`Kv::get_with`]).
+    fn get(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>) -> Result<Vec<u8>> {
+        self.get_with(group, key, |v| v.to_vec())
+    }
+
+    /// Writes a value with no expiry (clearing any earlier TTL).
+    fn set(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<()> {
+        upsert(self.target(), "Set", group.as_ref(), key.as_ref(), value.as_ref(), None)
+    }
+
+    /// Writes a value that expires `ttl_ms` milliseconds from now. Zero or
+    /// negative TTLs store an already-expired row, as go-store does.
+    fn set_with_ttl_ms(
+        &self,
+        group: impl AsRef<[u8]>,
+        key: impl AsRef<[u8]>,
+        value: impl AsRef<[u8]>,
+        ttl_ms: i64,
+    ) -> Result<()> {
+        let expires = now_ms().saturating_add(ttl_ms);
+        upsert(self.target(), "SetWithTTL", group.as_ref(), key.as_ref(), value.as_ref(), Some(expires))
+    }
+
+    /// Writes a value that expires after `ttl`.
+    fn set_with_ttl(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>, ttl: Duration) -> Result<()> {
+        self.set_with_ttl_ms(group, key, value, i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
+    }
+
+    /// Deletes a key, live or expired. A missing key is not an error.
+    fn delete(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>) -> Result<()> {
+        let t = self.target();
+        let group = t.group(group.as_ref());
+        let key = key.as_ref();
+        t.write(t.op("Delete"), false, |conn, emit| {
+            let removed = conn
+                .prepare_cached(sql::DELETE)
+                .and_then(|mut s| s.execute((Text(&group), Text(key))))
+                .stage("delete row")?;
+            if removed > 0 {
+                emit.push(EventKind::Delete, &group, key, b"");
+            }
+            Ok(())
+        })
+    }
+
+    /// True when a live row exists. Never deletes.
+    fn exists(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>) -> Result<bool> {
+        let t = self.target();
+        let group = t.group(group.as_ref());
+        let key = key.as_ref();
+        t.read(t.op("Exists"), |conn| {
+            conn.prepare_cached(sql::EXISTS)
+                .and_then(|mut s| s.query_row((Text(&group), Text(key), now_ms()), |_| Ok(())).optional())
+                .map(|r| r.is_some())
+                .stage("query row")
+        })
+    }
+
+    /// True when the group has at least one live row.
+    fn group_exists(&self, group: impl AsRef<[u8]>) -> Result<bool> {
+        let t = self.target();
+        let group = t.group(group.as_ref());
+        t.read(t.op("GroupExists"), |conn| {
+            conn.prepare_cached(sql::GROUP_EXISTS)
+                .and_then(|mut s| s.query_row((Text(&group), now_ms()), |_| Ok(())).optional())
+                .map(|r| r.is_some())
+                .stage("count rows")
+        })
+    }
+
+    /// Live rows in the group.
+    fn count(&self, group: impl AsRef<[u8]>) -> Result<i64> {
+        let t = self.target();
+        let group = t.group(group.as_ref());
+        t.read(t.op("Count"), |conn| {
+            conn.prepare_cached(sql::COUNT)
+                .and_then(|mut s| s.query_row((Text(&group), now_ms()), |r| r.get(0)))
+                .stage("count rows")
+        })
+    }
+
+    /// Live rows in every group whose name starts with `prefix` (bytewise,
+    /// case-sensitive); `""` counts all (all of the namespace when scoped).
+    fn count_all(&self, prefix: impl AsRef<[u8]>) -> Result<i64> {
+        let t = self.target();
+        let range = PrefixRange::new(&t.group(prefix.as_ref()));
+        t.read(t.op("CountAll"), |conn| {
+            conn.prepare_cached(sql::COUNT_RANGE)
+                .and_then(|mut s| s.query_row((range.lower(), range.upper(), now_ms()), |r| r.get(0)))
+                .stage("count rows")
+        })
+    }
+
+    /// Deletes every row of the group; one `DeleteGroup` event if any was removed.
+    fn delete_group(&self, group: impl AsRef<[u8]>) -> Result<()> {
+        let t = self.target();
+        let group = t.group(group.as_ref());
+        t.write(t.op("DeleteGroup"), false, |conn, emit| {
+            let removed = conn
+                .prepare_cached(sql::DELETE_GROUP)
+                .and_then(|mut s| s.execute([Text(&group)]))
+                .stage("delete group")?;
+            if removed > 0 {
+                emit.push(EventKind::DeleteGroup, &group, b"", b"");
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes every group whose name starts with `prefix`, atomically; one
+    /// `DeleteGroup` event per group in ascending name order.
+    fn delete_prefix(&self, prefix: impl AsRef<[u8]>) -> Result<()> {
+        let t = self.target();
+        let range = PrefixRange::new(&t.group(prefix.as_ref()));
+        t.write(t.op("DeletePrefix"), true, |conn, emit| {
+            let groups: Vec<Vec<u8>> = {
+                let mut stmt = conn.prepare_cached(sql::GROUPS_IN_RANGE_ANY).stage("list groups")?;
+                let rows = stmt
+                    .query_map((range.lower(), range.upper()), |r| Ok(column_bytes(r.get_ref(0)?).into_owned()))
+                    .stage("list groups")?;
+                rows.collect::<rusqlite::Result<_>>().stage("iterate groups")?
+            };
+            if groups.is_empty() {
+                return Ok(());
+            }
+            conn.prepare_cached(sql::DELETE_RANGE)
+                .and_then(|mut s| s.execute((range.lower(), range.upper())))
+                .stage("delete group")?;
+            for group in &groups {
+                emit.push(EventKind::DeleteGroup, group, b"", b"");
+            }
+            Ok(())
+        })
+    }
+
+    /// Visits live rows of the group in key order without per-row allocation.
+    fn get_all_with(&self, group: impl AsRef<[u8]>, visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<()> {
+        let t = self.target();
+        page(t, t.op("GetAll"), group.as_ref(), 0, -1, visit)
+    }
+
+    /// Live rows of the group in key order.
+    fn get_all(&self, group: impl AsRef<[u8]>) -> Result<Vec<KeyValue>> {
+        let mut out = Vec::new();
+        self.get_all_with(group, &mut |k, v| out.push(KeyValue { key: k.to_vec(), value: v.to_vec() }))?;
+        Ok(out)
+    }
+
+    /// Visits up to `limit` live rows from `offset`, in key order. A negative
+    /// offset or limit is an error; a zero limit visits nothing.
+    fn get_page_with(
+        &self,
+        group: impl AsRef<[u8]>,
+        offset: i64,
+        limit: i64,
+        visit: &mut dyn FnMut(&[u8], &[u8]),
+    ) -> Result<()> {
+        let t = self.target();
+        let op = t.op("GetPage");
+        if offset < 0 {
+            return Err(Error::invalid("offset must be zero or positive").wrap(op));
+        }
+        if limit < 0 {
+            return Err(Error::invalid("limit must be zero or positive").wrap(op));
+        }
+        if limit == 0 {
+            return t.inner().ensure_ready(op);
+        }
+        page(t, op, group.as_ref(), offset, limit, visit)
+    }
+
+    /// Up to `limit` live rows from `offset`, in key order.
+    fn get_page(&self, group: impl AsRef<[u8]>, offset: i64, limit: i64) -> Result<Vec<KeyValue>> {
+        let mut out = Vec::new();
+        self.get_page_with(group, offset, limit, &mut |k, v| out.push(KeyValue { key: k.to_vec(), value: v.to_vec() }))?;
+        Ok(out)
+    }
+
+    /// A lazy, key-ordered iterator over the group's live rows. It reads
+    /// pages of [`ITER_PAGE_SIZE`] rows and holds no connection between
+    /// them, so the loop body may call the store.
+    fn iter(&self, group: impl AsRef<[u8]>) -> KvIter {
+        let t = self.target();
+        KvIter {
+            target: OwnedTarget::from(t),
+            group: t.group(group.as_ref()).into_owned(),
+            after: None,
+            page: std::collections::VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// Distinct names of groups with live rows starting with `prefix`, ascending
+    /// (namespace-local when scoped).
+    fn groups(&self, prefix: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
+        let mut out = Vec::new();
+        self.groups_with(prefix, &mut |g| out.push(g.to_vec()))?;
+        Ok(out)
+    }
+
+    /// Visits the names `groups` returns without per-name allocation.
+    fn groups_with(&self, prefix: impl AsRef<[u8]>, visit: &mut dyn FnMut(&[u8])) -> Result<()> {
+        let t = self.target();
+        let range = PrefixRange::new(&t.group(prefix.as_ref()));
+        t.read(t.op("Groups"), |conn| {
+            let mut stmt = conn.prepare_cached(sql::GROUPS_IN_RANGE_LIVE).stage("query group names")?;
+            let mut rows = stmt.query((range.lower(), range.upper(), now_ms())).stage("query group names")?;
+            while let Some(row) = rows.next().stage("rows iteration")? {
+                visit(t.local(&column_bytes(row.get_ref(0).stage("scan group name")?)));
+            }
+            Ok(())
+        })
+    }
+
+    /// The value split on `separator` with Go `strings.Split` semantics.
+    fn get_split(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>, separator: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
+        let sep = separator.as_ref();
+        self.get_with(group, key, |v| text::split(v, sep).into_iter().map(<[u8]>::to_vec).collect())
+    }
+
+    /// The value's whitespace-separated fields (Go `strings.Fields`).
+    fn get_fields(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
+        self.get_with(group, key, |v| text::fields(v).into_iter().map(<[u8]>::to_vec).collect())
+    }
+
+    /// Renders a template with the group's live rows as variables. Accepts
+    /// minijinja syntax and go-store's `{{ .name }}` form; a missing
+    /// variable renders `<no value>`, as in Go.
+    fn render(&self, template: &str, group: impl AsRef<[u8]>) -> Result<String> {
+        let t = self.target();
+        let op = t.op("Render");
+        let mut vars = Vec::new();
+        self.get_all_with(group, &mut |k, v| {
+            vars.push((String::from_utf8_lossy(k).into_owned(), String::from_utf8_lossy(v).into_owned()))
+        })
+        .map_err(|e| e.wrap(format!("{op}: iterate rows")))?;
+        render::render(template, vars).map_err(|e| e.wrap(op))
+    }
+
+    /// Deletes every expired row (of the namespace when scoped); one
+    /// `Delete` event per row. Returns how many were removed.
+    fn purge_expired(&self) -> Result<i64> {
+        let t = self.target();
+        let range = PrefixRange::new(&t.group(b""));
+        t.write(t.op("PurgeExpired"), false, |conn, emit| {
+            let mut stmt = conn.prepare_cached(sql::PURGE_RANGE).stage("delete expired rows")?;
+            let mut rows = stmt.query((now_ms(), range.lower(), range.upper())).stage("delete expired rows")?;
+            let mut removed = 0;
+            while let Some(row) = rows.next().stage("delete expired rows")? {
+                removed += 1;
+                if emit.active {
+                    let group = column_bytes(row.get_ref(0).stage("delete expired rows")?);
+                    let key = column_bytes(row.get_ref(1).stage("delete expired rows")?);
+                    emit.push(EventKind::Delete, &group, &key, b"");
+                }
+            }
+            Ok(removed)
+        })
+    }
+
+    /// Registers a callback for changes to `group` (`"*"` for every group;
+    /// namespace-local when scoped). It runs on the writing thread after
+    /// commit, outside every lock, and may call the store.
+    fn subscribe(&self, group: impl AsRef<[u8]>, callback: impl Fn(&crate::Event) + Send + Sync + 'static) -> Result<Subscription> {
+        let t = self.target();
+        let Exec::Store(inner) = t.exec else {
+            return Err(Error::invalid("store.OnChange: subscribe on the store or scoped store, not a transaction"));
+        };
+        let filter = Filter::new(t.scope.map(|s| s.prefix().to_vec()), group.as_ref());
+        Subscription::register(inner, filter, Box::new(callback))
+    }
+
+    /// Opens a bounded watch queue on `group` (`"*"` for all); `capacity` 0 means 16.
+    /// On a closed store the queue comes back already closed.
+    fn watch(&self, group: impl AsRef<[u8]>, capacity: usize) -> Result<Watcher> {
+        let t = self.target();
+        let Exec::Store(inner) = t.exec else {
+            return Err(Error::invalid("store.Watch: watch the store or scoped store, not a transaction"));
+        };
+        let filter = Filter::new(t.scope.map(|s| s.prefix().to_vec()), group.as_ref());
+        Ok(Watcher::register(inner, filter, capacity))
+    }
+}
+
+/// Reads `limit` live rows from `offset` (`limit` -1 = all) under `op`.
+fn page(t: Target<'_>, op: Op, group: &[u8], offset: i64, limit: i64, visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<()> {
+    let group = t.group(group);
+    t.read(op, |conn| scan_group(conn, &group, now_ms(), offset, limit, visit))
+}
+
+fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: &[u8], expires: Option<i64>) -> Result<()> {
+    let op = t.op(if t.scope.is_some() { scoped_method(method) } else { method });
+    let stored = t.group(group);
+    let quota = t.scope.and_then(|s| s.quota_if_limited());
+    t.write(op, quota.is_some() && matches!(t.exec, Exec::Store(_)), |conn, emit| {
+        if let (Some(quota), Some(spec)) = (quota, t.scope) {
+            quota::check(conn, spec, &quota, &stored, key, value)?;
+        }
+        let changed = match expires {
+            None => conn.prepare_cached(sql::SET).and_then(|mut s| s.execute((Text(&stored), Text(key), Text(value)))),
+            Some(at) => conn
+                .prepare_cached(sql::SET_WITH_EXPIRY)
+                .and_then(|mut s| s.execute((Text(&stored), Text(key), Text(value), at))),
+        };
+        changed.stage(if expires.is_some() { "execute upsert with expiry" } else { "execute upsert" })?;
+        emit.push(EventKind::Set, &stored, key, value);
+        Ok(())
+    })
+}
+
+fn scoped_method(method: &'static str) -> &'static str {
+    match method {
+        "Set" => "SetIn",
+        other => other,
+    }
+}
+
+/// An owned [`Target`], for iterators that outlive the borrow.
+#[derive(Clone)]
+pub(crate) enum OwnedExec {
+    Store(Arc<Inner>),
+    Txn(Arc<TxnCore>),
+}
+
+#[derive(Clone)]
+pub(crate) struct OwnedTarget {
+    exec: OwnedExec,
+    scope: Option<Arc<ScopeSpec>>,
+}
+
+impl From<Target<'_>> for OwnedTarget {
+    fn from(t: Target<'_>) -> Self {
+        OwnedTarget {
+            exec: match t.exec {
+                Exec::Store(i) => OwnedExec::Store(i.clone()),
+                Exec::Txn(c) => OwnedExec::Txn(c.clone()),
+            },
+            scope: t.scope.cloned(),
+        }
+    }
+}
+
+impl OwnedTarget {
+    fn borrow(&self) -> Target<'_> {
+        Target {
+            exec: match &self.exec {
+                OwnedExec::Store(i) => Exec::Store(i),
+                OwnedExec::Txn(c) => Exec::Txn(c),
+            },
+            scope: self.scope.as_ref(),
+        }
+    }
+}
+
+/// Key-ordered iterator over a group's live rows, fetched a page at a time.
+/// Yields `Err` once (then ends) if a page cannot be read.
+pub struct KvIter {
+    target: OwnedTarget,
+    group: Vec<u8>,
+    after: Option<Vec<u8>>,
+    page: std::collections::VecDeque<KeyValue>,
+    done: bool,
+}
+
+impl KvIter {
+    /// Fetches the next page; returns how many rows it holds (0 at the end).
+    pub fn fill(&mut self, max: usize) -> Result<usize> {
+        if self.done {
+            return Ok(0);
+        }
+        let t = self.target.borrow();
+        let op = t.op("All");
+        let group = &self.group;
+        let after = self.after.take();
+        let page = &mut self.page;
+        let limit = max.max(1) as i64;
+        let fetched = t.read(op, |conn| {
+            let mut n = 0;
+            let mut visit = |k: &[u8], v: &[u8]| {
+                page.push_back(KeyValue { key: k.to_vec(), value: v.to_vec() });
+                n += 1;
+            };
+            match &after {
+                None => scan_group(conn, group, now_ms(), 0, limit, &mut visit)?,
+                Some(last) => {
+                    let mut stmt = conn.prepare_cached(sql::SCAN_GROUP_AFTER).stage("query rows")?;
+                    let mut rows = stmt.query((Text(group), Text(last), now_ms(), limit)).stage("query rows")?;
+                    while let Some(row) = rows.next().stage("rows iteration")? {
+                        visit(&column_bytes(row.get_ref(0).stage("scan row")?), &column_bytes(row.get_ref(1).stage("scan row")?));
+                    }
+                }
+            }
+            Ok(n)
+        });
+        match fetched {
+            Ok(n) => {
+                if n < limit as usize {
+                    self.done = true;
+                }
+                self.after = self.page.back().map(|kv| kv.key.clone()).or(after);
+                Ok(n)
+            }
+            Err(e) => {
+                self.done = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Takes the rows buffered by the last `fill`.
+    pub fn drain_page(&mut self) -> std::collections::vec_deque::Drain<'_, KeyValue> {
+        self.page.drain(..)
+    }
+}
+
+impl Iterator for KvIter {
+    type Item = Result<KeyValue>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(kv) = self.page.pop_front() {
+            return Some(Ok(kv));
+        }
+        match self.fill(ITER_PAGE_SIZE) {
+            Ok(0) => None,
+            Ok(_) => self.page.pop_front().map(Ok),
+            Err(e) => Some(Err(e)),
+        }
+    }
+}

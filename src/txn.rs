@@ -1,0 +1,129 @@
+//! Transactions: the writer connection is held for the transaction across
+//! calls; reads see its writes; events are staged and delivered in order
+//! after commit, never after rollback.
+
+use crate::error::{Op, Result};
+use crate::events::{Emit, Event};
+use crate::kv::{Exec, Kv, Target};
+use crate::store::{Inner, Store};
+use parking_lot::Mutex;
+use rusqlite::Connection;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+const OP: Op = Op { base: "store.Transaction", method: "" };
+
+/// The shared state of one transaction.
+pub struct TxnCore {
+    pub(crate) inner: Arc<Inner>,
+    id: u64,
+    staged: Mutex<Vec<Event>>,
+    finished: AtomicBool,
+}
+
+impl TxnCore {
+    pub(crate) fn run<R>(&self, op: Op, f: impl FnOnce(&Connection, &mut Emit) -> Result<R>) -> Result<R> {
+        self.inner.ensure_ready(op)?;
+        let mut staged = self.staged.lock();
+        let active = self.inner.bus.active();
+        self.inner
+            .db
+            .with_txn(self.id, |conn| f(conn, &mut Emit { active, events: &mut staged }))
+            .map_err(|e| e.wrap(op))
+    }
+}
+
+/// An open transaction on a store. Rolled back when dropped uncommitted.
+/// One thread at a time; other threads' writes wait until it ends.
+pub struct Transaction {
+    core: Arc<TxnCore>,
+}
+
+impl Store {
+    /// Begins a transaction (`BEGIN IMMEDIATE`), waiting while another is open.
+    pub fn begin(&self) -> Result<Transaction> {
+        self.inner.ensure_ready(OP)?;
+        let inner = &self.inner;
+        let id = inner.db.begin_txn(|| inner.is_closed()).map_err(|e| e.wrap(OP))?;
+        Ok(Transaction {
+            core: Arc::new(TxnCore {
+                inner: inner.clone(),
+                id,
+                staged: Mutex::new(Vec::new()),
+                finished: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// Runs `f` in a transaction: commits if it returns `Ok`, rolls back
+    /// otherwise (errors read `store.Transaction: execute transaction: …`).
+    pub fn transaction<R>(&self, f: impl FnOnce(&Transaction) -> Result<R>) -> Result<R> {
+        let txn = self.begin()?;
+        run_in(&txn, || f(&txn))
+    }
+}
+
+pub(crate) fn run_in<R>(txn: &Transaction, f: impl FnOnce() -> Result<R>) -> Result<R> {
+    match f() {
+        Ok(r) => {
+            txn.commit()?;
+            Ok(r)
+        }
+        Err(e) => {
+            let _ = txn.rollback();
+            Err(e.wrap("store.Transaction: execute transaction"))
+        }
+    }
+}
+
+impl Transaction {
+    pub(crate) fn core(&self) -> &Arc<TxnCore> {
+        &self.core
+    }
+
+    /// Commits, then delivers the staged events in order.
+    pub fn commit(&self) -> Result<()> {
+        self.finish(true)
+    }
+
+    /// Rolls back and discards the staged events.
+    pub fn rollback(&self) -> Result<()> {
+        self.finish(false)
+    }
+
+    /// True once committed or rolled back.
+    pub fn is_finished(&self) -> bool {
+        self.core.finished.load(Ordering::Acquire)
+    }
+
+    fn finish(&self, commit: bool) -> Result<()> {
+        let op = Op { base: "store.Transaction", method: if commit { "Commit" } else { "Rollback" } };
+        let core = &self.core;
+        if core.inner.is_closed() && !core.finished.load(Ordering::Acquire) {
+            core.finished.store(true, Ordering::Release);
+            return Err(op.closed());
+        }
+        let result = core.inner.db.end_txn(core.id, commit).map_err(|e| e.wrap(op));
+        if !core.finished.swap(true, Ordering::AcqRel) || result.is_ok() {
+            let events = std::mem::take(&mut *core.staged.lock());
+            if commit && result.is_ok() && !events.is_empty() {
+                core.inner.bus.dispatch(events);
+            }
+        }
+        result
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if !self.is_finished() {
+            let _ = self.rollback();
+        }
+    }
+}
+
+impl Kv for Transaction {
+    fn target(&self) -> Target<'_> {
+        Target { exec: Exec::Txn(&self.core), scope: None }
+    }
+}

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::schema;
 use parking_lot::{Condvar, Mutex};
+use crate::statement::{Conn, Sql};
 use rusqlite::{Connection, OpenFlags};
 use std::thread::{self, ThreadId};
 
@@ -15,7 +16,7 @@ const DEFAULT_READERS: usize = 2;
 
 /// Who may use the writer connection right now.
 pub(crate) struct WriterState {
-    pub conn: Option<Connection>,
+    pub conn: Option<Conn>,
     /// The open transaction, if any, and the thread that began it.
     pub txn: Option<(u64, ThreadId)>,
     next_txn: u64,
@@ -29,7 +30,7 @@ pub(crate) struct Database {
 
 struct ReaderPool {
     config: Config,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Conn>>,
     capacity: usize,
     open: Mutex<usize>,
     returned: Condvar,
@@ -53,7 +54,7 @@ impl Database {
             })
         };
         Ok(Database {
-            writer: Mutex::new(WriterState { conn: Some(conn), txn: None, next_txn: 1 }),
+            writer: Mutex::new(WriterState { conn: Some(Conn::new(conn)), txn: None, next_txn: 1 }),
             writer_free: Condvar::new(),
             readers,
         })
@@ -65,7 +66,7 @@ impl Database {
     pub(crate) fn with_writer<R>(
         &self,
         is_closed: impl Fn() -> bool,
-        f: impl FnOnce(&Connection) -> Result<R>,
+        f: impl FnOnce(&Conn) -> Result<R>,
     ) -> Result<R> {
         let mut state = self.writer.lock();
         while let Some((_, owner)) = state.txn {
@@ -87,7 +88,7 @@ impl Database {
     }
 
     /// Runs `f` on the writer only if transaction `id` still holds it.
-    pub(crate) fn with_txn<R>(&self, id: u64, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+    pub(crate) fn with_txn<R>(&self, id: u64, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
         let state = self.writer.lock();
         match (&state.conn, state.txn) {
             (Some(conn), Some((owner, _))) if owner == id => f(conn),
@@ -120,9 +121,7 @@ impl Database {
             }
         }
         let conn = state.conn.as_ref().ok_or_else(closed)?;
-        conn.prepare_cached("BEGIN IMMEDIATE")
-            .and_then(|mut s| s.execute([]))
-            .map_err(|e| Error::sqlite("begin transaction", e))?;
+        conn.stmt(Sql::Begin).and_then(|mut s| s.execute()).map_err(|e| Error::sqlite("begin transaction", e))?;
         let id = state.next_txn;
         state.next_txn += 1;
         state.txn = Some((id, thread::current().id()));
@@ -144,16 +143,16 @@ impl Database {
             }
         };
         let result = if commit {
-            match conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])) {
+            match conn.stmt(Sql::Commit).and_then(|mut s| s.execute()) {
                 Ok(_) => Ok(()),
                 Err(e) => {
-                    let _ = conn.execute_batch("ROLLBACK");
+                    let _ = conn.stmt(Sql::Rollback).and_then(|mut s| s.execute());
                     Err(Error::sqlite("commit transaction", e))
                 }
             }
         } else {
-            conn.prepare_cached("ROLLBACK")
-                .and_then(|mut s| s.execute([]))
+            conn.stmt(Sql::Rollback)
+                .and_then(|mut s| s.execute())
                 .map(|_| ())
                 .map_err(|e| Error::sqlite("rollback transaction", e))
         };
@@ -168,7 +167,7 @@ impl Database {
     pub(crate) fn with_reader<R>(
         &self,
         is_closed: impl Fn() -> bool,
-        f: impl FnOnce(&Connection) -> Result<R>,
+        f: impl FnOnce(&Conn) -> Result<R>,
     ) -> Result<R> {
         let Some(pool) = &self.readers else {
             return self.with_writer(is_closed, f);
@@ -189,7 +188,7 @@ impl Database {
         let mut state = self.writer.lock();
         if state.txn.take().is_some() {
             if let Some(conn) = &state.conn {
-                let _ = conn.execute_batch("ROLLBACK");
+                let _ = conn.stmt(Sql::Rollback).and_then(|mut s| s.execute());
             }
         }
         let conn = state.conn.take();
@@ -199,7 +198,7 @@ impl Database {
             pool.idle.lock().clear();
         }
         if let Some(conn) = conn {
-            conn.close().map_err(|(_, e)| Error::sqlite("database close", e))?;
+            conn.close().map_err(|e| Error::sqlite("database close", e))?;
         }
         Ok(())
     }
@@ -207,12 +206,12 @@ impl Database {
     /// The writer's `PRAGMA journal_mode` (tests and diagnostics).
     pub(crate) fn journal_mode(&self) -> Option<String> {
         let state = self.writer.lock();
-        state.conn.as_ref()?.query_row("PRAGMA journal_mode", [], |r| r.get(0)).ok()
+        state.conn.as_ref()?.rusqlite().query_row("PRAGMA journal_mode", [], |r| r.get(0)).ok()
     }
 }
 
 impl ReaderPool {
-    fn take(&self) -> Result<Connection> {
+    fn take(&self) -> Result<Conn> {
         loop {
             if let Some(conn) = self.idle.lock().pop() {
                 return Ok(conn);
@@ -221,7 +220,7 @@ impl ReaderPool {
             if *open < self.capacity {
                 *open += 1;
                 drop(open);
-                return open_connection(&self.config, true).map_err(|e| {
+                return open_connection(&self.config, true).map(Conn::new).map_err(|e| {
                     *self.open.lock() -= 1;
                     e
                 });

@@ -6,16 +6,14 @@
 use crate::clock::now_ms;
 use crate::error::{Error, Op, Result, Stage};
 use crate::events::{Emit, EventKind, Filter};
-use crate::prefix::{PrefixRange, Text};
+use crate::prefix::PrefixRange;
 use crate::quota;
 use crate::render;
 use crate::scope::ScopeSpec;
-use crate::sql;
 use crate::store::{Inner, Subscription, Watcher};
 use crate::text;
 use crate::txn::TxnCore;
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension};
+use crate::statement::{Conn, Param, Sql};
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,7 +80,7 @@ impl<'a> Target<'a> {
         }
     }
 
-    pub(crate) fn read<R>(&self, op: Op, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+    pub(crate) fn read<R>(&self, op: Op, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
         match self.exec {
             Exec::Store(inner) => {
                 inner.ensure_ready(op)?;
@@ -95,7 +93,7 @@ impl<'a> Target<'a> {
     /// Runs a write; `atomic` wraps a multi-statement write in its own
     /// transaction when not already inside one. Events go out after commit
     /// (store) or are staged (transaction).
-    pub(crate) fn write<R>(&self, op: Op, atomic: bool, f: impl FnOnce(&Connection, &mut Emit) -> Result<R>) -> Result<R> {
+    pub(crate) fn write<R>(&self, op: Op, atomic: bool, f: impl FnOnce(&Conn, &mut Emit) -> Result<R>) -> Result<R> {
         match self.exec {
             Exec::Store(inner) => {
                 inner.ensure_ready(op)?;
@@ -125,31 +123,56 @@ impl<'a> Target<'a> {
     }
 }
 
-fn in_transaction<R>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
-    conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])).stage("begin transaction")?;
+fn in_transaction<R>(conn: &Conn, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
+    conn.stmt(Sql::Begin).and_then(|mut s| s.execute()).stage("begin transaction")?;
+    let rollback = || {
+        let _ = conn.stmt(Sql::Rollback).and_then(|mut s| s.execute());
+    };
     match f(conn) {
-        Ok(r) => match conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])) {
+        Ok(r) => match conn.stmt(Sql::Commit).and_then(|mut s| s.execute()) {
             Ok(_) => Ok(r),
             Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
+                rollback();
                 Err(Error::sqlite("commit transaction", e))
             }
         },
         Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
+            rollback();
             Err(e)
         }
     }
 }
 
-/// A column as bytes: TEXT and BLOB as stored, numbers as their decimal text.
-pub(crate) fn column_bytes<'r>(value: ValueRef<'r>) -> Cow<'r, [u8]> {
-    match value {
-        ValueRef::Text(b) | ValueRef::Blob(b) => Cow::Borrowed(b),
-        ValueRef::Null => Cow::Borrowed(&[]),
-        ValueRef::Integer(i) => Cow::Owned(i.to_string().into_bytes()),
-        ValueRef::Real(f) => Cow::Owned(f.to_string().into_bytes()),
+/// Runs a statement with `params` and returns the number of rows changed.
+fn execute(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str) -> Result<i64> {
+    let mut stmt = conn.stmt(sql).stage(stage)?;
+    stmt.bind(params).stage(stage)?;
+    stmt.execute().stage(stage)
+}
+
+/// Runs a query and reports whether it returned a row.
+fn any_row(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str) -> Result<bool> {
+    let mut stmt = conn.stmt(sql).stage(stage)?;
+    stmt.bind(params).stage(stage)?;
+    stmt.step().stage(stage)
+}
+
+/// Runs a one-row integer query.
+fn query_int(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str) -> Result<i64> {
+    let mut stmt = conn.stmt(sql).stage(stage)?;
+    stmt.bind(params).stage(stage)?;
+    stmt.step().stage(stage)?;
+    Ok(stmt.int(0))
+}
+
+/// Visits every row of a query, passing its first two columns as bytes.
+fn each_row(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str, visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<()> {
+    let mut stmt = conn.stmt(sql).stage(stage)?;
+    stmt.bind(params).stage(stage)?;
+    while stmt.step().stage("rows iteration")? {
+        visit(stmt.bytes(0), stmt.bytes(1));
     }
+    Ok(())
 }
 
 fn group_key(group: &[u8], key: &[u8]) -> String {
@@ -165,21 +188,15 @@ enum Lookup<R> {
 /// Visits the live rows of `group` in key order, `limit` rows from `offset`
 /// (`limit < 0` means all).
 fn scan_group(
-    conn: &Connection,
+    conn: &Conn,
     group: &[u8],
     now: i64,
     offset: i64,
     limit: i64,
     visit: &mut dyn FnMut(&[u8], &[u8]),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(sql::SCAN_GROUP).stage("query rows")?;
-    let mut rows = stmt.query((Text(group), now, limit, offset)).stage("query rows")?;
-    while let Some(row) = rows.next().stage("rows iteration")? {
-        let key = row.get_ref(0).stage("scan row")?;
-        let value = row.get_ref(1).stage("scan row")?;
-        visit(&column_bytes(key), &column_bytes(value));
-    }
-    Ok(())
+    let params = [Param::Text(group), Param::Int(now), Param::Int(limit), Param::Int(offset)];
+    each_row(conn, Sql::ScanGroup, &params, "query rows", visit)
 }
 
 /// The operations every key-value view offers: [`Store`](crate::Store),
@@ -200,24 +217,23 @@ pub trait Kv {
         let key = key.as_ref();
         let now = now_ms();
         let lookup = t.read(op, |conn| {
-            let mut stmt = conn.prepare_cached(sql::GET).stage("query row")?;
-            let mut rows = stmt.query((Text(&group), Text(key))).stage("query row")?;
-            let Some(row) = rows.next().stage("query row")? else { return Ok(Lookup::Missing) };
-            let expires: Option<i64> = row.get(1).stage("query row")?;
-            if expires.is_some_and(|e| e <= now) {
+            let mut stmt = conn.stmt(Sql::Get).stage("query row")?;
+            stmt.bind(&[Param::Text(&group), Param::Text(key)]).stage("query row")?;
+            if !stmt.step().stage("query row")? {
+                return Ok(Lookup::Missing);
+            }
+            if !stmt.is_null(1) && stmt.int(1) <= now {
                 return Ok(Lookup::Expired);
             }
-            Ok(Lookup::Found(f(&column_bytes(row.get_ref(0).stage("query row")?))))
+            Ok(Lookup::Found(f(stmt.bytes(0))))
         })?;
         match lookup {
             Lookup::Found(r) => Ok(r),
             Lookup::Missing => Err(Error::not_found(group_key(&group, key)).wrap(op)),
             Lookup::Expired => {
                 t.write(op, false, |conn, emit| {
-                    let removed = conn
-                        .prepare_cached(sql::DELETE_IF_EXPIRED)
-                        .and_then(|mut s| s.execute((Text(&group), Text(key), now_ms())))
-                        .stage("delete expired row")?;
+                    let params = [Param::Text(&group), Param::Text(key), Param::Int(now_ms())];
+                    let removed = execute(conn, Sql::DeleteIfExpired, &params, "delete expired row")?;
                     if removed > 0 {
                         emit.push(EventKind::Delete, &group, key, b"");
                     }
@@ -262,10 +278,7 @@ pub trait Kv {
         let group = t.group(group.as_ref());
         let key = key.as_ref();
         t.write(t.op("Delete"), false, |conn, emit| {
-            let removed = conn
-                .prepare_cached(sql::DELETE)
-                .and_then(|mut s| s.execute((Text(&group), Text(key))))
-                .stage("delete row")?;
+            let removed = execute(conn, Sql::Delete, &[Param::Text(&group), Param::Text(key)], "delete row")?;
             if removed > 0 {
                 emit.push(EventKind::Delete, &group, key, b"");
             }
@@ -279,10 +292,7 @@ pub trait Kv {
         let group = t.group(group.as_ref());
         let key = key.as_ref();
         t.read(t.op("Exists"), |conn| {
-            conn.prepare_cached(sql::EXISTS)
-                .and_then(|mut s| s.query_row((Text(&group), Text(key), now_ms()), |_| Ok(())).optional())
-                .map(|r| r.is_some())
-                .stage("query row")
+            any_row(conn, Sql::Exists, &[Param::Text(&group), Param::Text(key), Param::Int(now_ms())], "query row")
         })
     }
 
@@ -291,10 +301,7 @@ pub trait Kv {
         let t = self.target();
         let group = t.group(group.as_ref());
         t.read(t.op("GroupExists"), |conn| {
-            conn.prepare_cached(sql::GROUP_EXISTS)
-                .and_then(|mut s| s.query_row((Text(&group), now_ms()), |_| Ok(())).optional())
-                .map(|r| r.is_some())
-                .stage("count rows")
+            any_row(conn, Sql::GroupExists, &[Param::Text(&group), Param::Int(now_ms())], "count rows")
         })
     }
 
@@ -303,9 +310,7 @@ pub trait Kv {
         let t = self.target();
         let group = t.group(group.as_ref());
         t.read(t.op("Count"), |conn| {
-            conn.prepare_cached(sql::COUNT)
-                .and_then(|mut s| s.query_row((Text(&group), now_ms()), |r| r.get(0)))
-                .stage("count rows")
+            query_int(conn, Sql::Count, &[Param::Text(&group), Param::Int(now_ms())], "count rows")
         })
     }
 
@@ -315,9 +320,7 @@ pub trait Kv {
         let t = self.target();
         let range = PrefixRange::new(&t.group(prefix.as_ref()));
         t.read(t.op("CountAll"), |conn| {
-            conn.prepare_cached(sql::COUNT_RANGE)
-                .and_then(|mut s| s.query_row((range.lower(), range.upper(), now_ms()), |r| r.get(0)))
-                .stage("count rows")
+            query_int(conn, Sql::CountRange, &[range.lower(), range.upper(), Param::Int(now_ms())], "count rows")
         })
     }
 
@@ -326,10 +329,7 @@ pub trait Kv {
         let t = self.target();
         let group = t.group(group.as_ref());
         t.write(t.op("DeleteGroup"), false, |conn, emit| {
-            let removed = conn
-                .prepare_cached(sql::DELETE_GROUP)
-                .and_then(|mut s| s.execute([Text(&group)]))
-                .stage("delete group")?;
+            let removed = execute(conn, Sql::DeleteGroup, &[Param::Text(&group)], "delete group")?;
             if removed > 0 {
                 emit.push(EventKind::DeleteGroup, &group, b"", b"");
             }
@@ -343,19 +343,13 @@ pub trait Kv {
         let t = self.target();
         let range = PrefixRange::new(&t.group(prefix.as_ref()));
         t.write(t.op("DeletePrefix"), true, |conn, emit| {
-            let groups: Vec<Vec<u8>> = {
-                let mut stmt = conn.prepare_cached(sql::GROUPS_IN_RANGE_ANY).stage("list groups")?;
-                let rows = stmt
-                    .query_map((range.lower(), range.upper()), |r| Ok(column_bytes(r.get_ref(0)?).into_owned()))
-                    .stage("list groups")?;
-                rows.collect::<rusqlite::Result<_>>().stage("iterate groups")?
-            };
+            let mut groups: Vec<Vec<u8>> = Vec::new();
+            let bounds = [range.lower(), range.upper()];
+            each_row(conn, Sql::GroupsInRangeAny, &bounds, "list groups", &mut |g, _| groups.push(g.to_vec()))?;
             if groups.is_empty() {
                 return Ok(());
             }
-            conn.prepare_cached(sql::DELETE_RANGE)
-                .and_then(|mut s| s.execute((range.lower(), range.upper())))
-                .stage("delete group")?;
+            execute(conn, Sql::DeleteRange, &bounds, "delete group")?;
             for group in &groups {
                 emit.push(EventKind::DeleteGroup, group, b"", b"");
             }
@@ -433,12 +427,8 @@ pub trait Kv {
         let t = self.target();
         let range = PrefixRange::new(&t.group(prefix.as_ref()));
         t.read(t.op("Groups"), |conn| {
-            let mut stmt = conn.prepare_cached(sql::GROUPS_IN_RANGE_LIVE).stage("query group names")?;
-            let mut rows = stmt.query((range.lower(), range.upper(), now_ms())).stage("query group names")?;
-            while let Some(row) = rows.next().stage("rows iteration")? {
-                visit(t.local(&column_bytes(row.get_ref(0).stage("scan group name")?)));
-            }
-            Ok(())
+            let params = [range.lower(), range.upper(), Param::Int(now_ms())];
+            each_row(conn, Sql::GroupsInRangeLive, &params, "query group names", &mut |g, _| visit(t.local(g)))
         })
     }
 
@@ -473,17 +463,12 @@ pub trait Kv {
         let t = self.target();
         let range = PrefixRange::new(&t.group(b""));
         t.write(t.op("PurgeExpired"), false, |conn, emit| {
-            let mut stmt = conn.prepare_cached(sql::PURGE_RANGE).stage("delete expired rows")?;
-            let mut rows = stmt.query((now_ms(), range.lower(), range.upper())).stage("delete expired rows")?;
             let mut removed = 0;
-            while let Some(row) = rows.next().stage("delete expired rows")? {
+            let params = [Param::Int(now_ms()), range.lower(), range.upper()];
+            each_row(conn, Sql::PurgeRange, &params, "delete expired rows", &mut |group, key| {
                 removed += 1;
-                if emit.active {
-                    let group = column_bytes(row.get_ref(0).stage("delete expired rows")?);
-                    let key = column_bytes(row.get_ref(1).stage("delete expired rows")?);
-                    emit.push(EventKind::Delete, &group, &key, b"");
-                }
-            }
+                emit.push(EventKind::Delete, group, key, b"");
+            })?;
             Ok(removed)
         })
     }
@@ -526,13 +511,13 @@ fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: 
         if let (Some(quota), Some(spec)) = (quota, t.scope) {
             quota::check(conn, spec, &quota, &stored, key, value)?;
         }
-        let changed = match expires {
-            None => conn.prepare_cached(sql::SET).and_then(|mut s| s.execute((Text(&stored), Text(key), Text(value)))),
-            Some(at) => conn
-                .prepare_cached(sql::SET_WITH_EXPIRY)
-                .and_then(|mut s| s.execute((Text(&stored), Text(key), Text(value), at))),
+        match expires {
+            None => execute(conn, Sql::Set, &[Param::Text(&stored), Param::Text(key), Param::Text(value)], "execute upsert")?,
+            Some(at) => {
+                let params = [Param::Text(&stored), Param::Text(key), Param::Text(value), Param::Int(at)];
+                execute(conn, Sql::SetWithExpiry, &params, "execute upsert with expiry")?
+            }
         };
-        changed.stage(if expires.is_some() { "execute upsert with expiry" } else { "execute upsert" })?;
         emit.push(EventKind::Set, &stored, key, value);
         Ok(())
     })
@@ -613,11 +598,8 @@ impl KvIter {
             match &after {
                 None => scan_group(conn, group, now_ms(), 0, limit, &mut visit)?,
                 Some(last) => {
-                    let mut stmt = conn.prepare_cached(sql::SCAN_GROUP_AFTER).stage("query rows")?;
-                    let mut rows = stmt.query((Text(group), Text(last), now_ms(), limit)).stage("query rows")?;
-                    while let Some(row) = rows.next().stage("rows iteration")? {
-                        visit(&column_bytes(row.get_ref(0).stage("scan row")?), &column_bytes(row.get_ref(1).stage("scan row")?));
-                    }
+                    let params = [Param::Text(group), Param::Text(last), Param::Int(now_ms()), Param::Int(limit)];
+                    each_row(conn, Sql::ScanGroupAfter, &params, "query rows", &mut visit)?
                 }
             }
             Ok(n)

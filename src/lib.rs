@@ -24,6 +24,7 @@ mod render;
 mod schema;
 mod scope;
 mod sql;
+mod statement;
 mod store;
 mod text;
 mod txn;

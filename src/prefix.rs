@@ -1,17 +1,6 @@
-//! Byte-range bounds for group-prefix filters, and the SQLite values that
-//! carry them.
+//! Byte-range bounds for group-prefix filters.
 
-use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
-
-/// A byte string bound as SQLite TEXT (embedded NULs and invalid UTF-8 kept).
-pub(crate) struct Text<'a>(pub &'a [u8]);
-
-impl ToSql for Text<'_> {
-    #[inline]
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.0)))
-    }
-}
+use crate::statement::Param;
 
 /// The half-open range of TEXT values that start with a prefix.
 pub(crate) struct PrefixRange {
@@ -32,29 +21,20 @@ impl PrefixRange {
         PrefixRange { lower: prefix.to_vec(), upper: None }
     }
 
-    pub(crate) fn lower(&self) -> Text<'_> {
-        Text(&self.lower)
+    pub(crate) fn lower(&self) -> Param<'_> {
+        Param::Text(&self.lower)
     }
 
-    pub(crate) fn upper(&self) -> UpperBound<'_> {
-        UpperBound(self.upper.as_deref())
-    }
-}
-
-/// The exclusive upper bound. An unbounded range binds an empty BLOB: SQLite
-/// orders every TEXT value before every BLOB, so `group_name < x''` holds for
-/// all rows and one statement serves both cases.
-pub(crate) struct UpperBound<'a>(Option<&'a [u8]>);
-
-impl ToSql for UpperBound<'_> {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(match self.0 {
-            Some(bytes) => ValueRef::Text(bytes),
-            None => ValueRef::Blob(&[]),
-        }))
+    /// The exclusive upper bound. An unbounded range binds an empty BLOB:
+    /// SQLite orders every TEXT value before every BLOB, so `group_name < x''`
+    /// holds for all rows and one statement serves both cases.
+    pub(crate) fn upper(&self) -> Param<'_> {
+        match &self.upper {
+            Some(bytes) => Param::Text(bytes),
+            None => Param::EmptyBlob,
+        }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

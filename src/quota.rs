@@ -4,10 +4,9 @@
 
 use crate::clock::now_ms;
 use crate::error::{Error, Result, Stage};
-use crate::prefix::{PrefixRange, Text};
+use crate::prefix::PrefixRange;
 use crate::scope::ScopeSpec;
-use crate::sql;
-use rusqlite::{Connection, OptionalExtension};
+use crate::statement::{Conn, Param, Sql};
 
 /// Limits for one namespace; zero (or negative) means unlimited.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,32 +48,31 @@ pub struct Usage {
     pub bytes: i64,
 }
 
-pub(crate) fn usage(conn: &Connection, spec: &ScopeSpec) -> Result<Usage> {
+pub(crate) fn usage(conn: &Conn, spec: &ScopeSpec) -> Result<Usage> {
     let range = PrefixRange::new(spec.prefix());
-    conn.prepare_cached(sql::USAGE_RANGE)
-        .and_then(|mut s| {
-            s.query_row((range.lower(), range.upper(), now_ms()), |r| {
-                Ok(Usage { keys: r.get(0)?, groups: r.get(1)?, bytes: r.get(2)? })
-            })
-        })
-        .stage("quota check")
+    let mut stmt = conn.stmt(Sql::UsageRange).stage("quota check")?;
+    stmt.bind(&[range.lower(), range.upper(), Param::Int(now_ms())]).stage("quota check")?;
+    stmt.step().stage("quota check")?;
+    Ok(Usage { keys: stmt.int(0), groups: stmt.int(1), bytes: stmt.int(2) })
+}
+
+/// Runs a one-row integer query (`None` when it returns no row).
+fn query_int(conn: &Conn, sql: Sql, params: &[Param<'_>]) -> Result<Option<i64>> {
+    let mut stmt = conn.stmt(sql).stage("quota check")?;
+    stmt.bind(params).stage("quota check")?;
+    Ok(if stmt.step().stage("quota check")? { Some(stmt.int(0)) } else { None })
 }
 
 /// Fails with `QuotaExceeded` if writing `value` at (`group`, `key`) would
 /// break a limit. An upsert of a live key never uses key or group quota and
 /// is charged only for the bytes it adds.
-pub(crate) fn check(conn: &Connection, spec: &ScopeSpec, quota: &Quota, group: &[u8], key: &[u8], value: &[u8]) -> Result<()> {
-    let now = now_ms();
+pub(crate) fn check(conn: &Conn, spec: &ScopeSpec, quota: &Quota, group: &[u8], key: &[u8], value: &[u8]) -> Result<()> {
+    let now = Param::Int(now_ms());
     let range = PrefixRange::new(spec.prefix());
-    let existing: Option<i64> = conn
-        .prepare_cached(sql::ROW_BYTES)
-        .and_then(|mut s| s.query_row((Text(group), Text(key), now), |r| r.get(0)).optional())
-        .stage("quota check")?;
+    let in_namespace = [range.lower(), range.upper(), now];
+    let existing = query_int(conn, Sql::RowBytes, &[Param::Text(group), Param::Text(key), now])?;
     if quota.max_bytes > 0 {
-        let used: i64 = conn
-            .prepare_cached(sql::BYTES_RANGE)
-            .and_then(|mut s| s.query_row((range.lower(), range.upper(), now), |r| r.get(0)))
-            .stage("quota check")?;
+        let used = query_int(conn, Sql::BytesRange, &in_namespace)?.unwrap_or(0);
         let after = used - existing.unwrap_or(0) + (key.len() + value.len()) as i64;
         if after > quota.max_bytes && after > used {
             return Err(Error::quota_exceeded(format!("byte limit ({})", quota.max_bytes)));
@@ -84,28 +82,15 @@ pub(crate) fn check(conn: &Connection, spec: &ScopeSpec, quota: &Quota, group: &
         return Ok(());
     }
     if quota.max_keys > 0 {
-        let keys: i64 = conn
-            .prepare_cached(sql::COUNT_RANGE)
-            .and_then(|mut s| s.query_row((range.lower(), range.upper(), now), |r| r.get(0)))
-            .stage("quota check")?;
+        let keys = query_int(conn, Sql::CountRange, &in_namespace)?.unwrap_or(0);
         if keys >= quota.max_keys {
             return Err(Error::quota_exceeded(format!("key limit ({})", quota.max_keys)));
         }
     }
-    if quota.max_groups > 0 {
-        let group_live = conn
-            .prepare_cached(sql::GROUP_EXISTS)
-            .and_then(|mut s| s.query_row((Text(group), now), |_| Ok(())).optional())
-            .stage("quota check")?
-            .is_some();
-        if !group_live {
-            let groups: i64 = conn
-                .prepare_cached(sql::GROUP_COUNT_RANGE)
-                .and_then(|mut s| s.query_row((range.lower(), range.upper(), now), |r| r.get(0)))
-                .stage("quota check")?;
-            if groups >= quota.max_groups {
-                return Err(Error::quota_exceeded(format!("group limit ({})", quota.max_groups)));
-            }
+    if quota.max_groups > 0 && query_int(conn, Sql::GroupExists, &[Param::Text(group), now])?.is_none() {
+        let groups = query_int(conn, Sql::GroupCountRange, &in_namespace)?.unwrap_or(0);
+        if groups >= quota.max_groups {
+            return Err(Error::quota_exceeded(format!("group limit ({})", quota.max_groups)));
         }
     }
     Ok(())

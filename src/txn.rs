@@ -7,7 +7,7 @@ use crate::events::{Emit, Event};
 use crate::kv::{Exec, Kv, Target};
 use crate::store::{Inner, Store};
 use parking_lot::Mutex;
-use rusqlite::Connection;
+use crate::statement::Conn;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ pub struct TxnCore {
 }
 
 impl TxnCore {
-    pub(crate) fn run<R>(&self, op: Op, f: impl FnOnce(&Connection, &mut Emit) -> Result<R>) -> Result<R> {
+    pub(crate) fn run<R>(&self, op: Op, f: impl FnOnce(&Conn, &mut Emit) -> Result<R>) -> Result<R> {
         self.inner.ensure_ready(op)?;
         let mut staged = self.staged.lock();
         let active = self.inner.bus.active();
@@ -99,12 +99,10 @@ impl Transaction {
     fn finish(&self, commit: bool) -> Result<()> {
         let op = Op { base: "store.Transaction", method: if commit { "Commit" } else { "Rollback" } };
         let core = &self.core;
-        if core.inner.is_closed() && !core.finished.load(Ordering::Acquire) {
-            core.finished.store(true, Ordering::Release);
-            return Err(op.closed());
-        }
         let result = core.inner.db.end_txn(core.id, commit).map_err(|e| e.wrap(op));
-        if !core.finished.swap(true, Ordering::AcqRel) || result.is_ok() {
+        // Staged events belong to the first finish only; a failed commit has
+        // rolled back, so its events are discarded too.
+        if !core.finished.swap(true, Ordering::AcqRel) {
             let events = std::mem::take(&mut *core.staged.lock());
             if commit && result.is_ok() && !events.is_empty() {
                 core.inner.bus.dispatch(events);

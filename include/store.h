@@ -253,7 +253,7 @@ typedef struct store_options {
    */
   bool exclusive_locking;
   /**
-   * Reader connections for file databases; 0 = 2.
+   * Reader connections for file databases; 0 = 4.
    */
   uint32_t reader_connections;
 } store_options;

@@ -95,7 +95,7 @@ pub struct Config {
     /// Take SQLite's exclusive lock for the life of the store: reads skip two
     /// `fcntl` calls each, but no other process can open the file meanwhile.
     pub exclusive_locking: bool,
-    /// Reader connections for file databases (0 = default of 2). Ignored for
+    /// Reader connections for file databases (0 = default of 4). Ignored for
     /// `:memory:` and with exclusive locking, where the writer also reads.
     pub reader_connections: usize,
 }

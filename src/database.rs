@@ -12,7 +12,7 @@ use std::thread::{self, ThreadId};
 
 const STATEMENT_CACHE: usize = 64;
 const BUSY_TIMEOUT_MS: u32 = 5000;
-const DEFAULT_READERS: usize = 2;
+const DEFAULT_READERS: usize = 4;
 
 /// Who may use the writer connection right now.
 pub(crate) struct WriterState {

@@ -47,15 +47,19 @@ impl Inner {
     }
 
     fn close(&self) -> Result<()> {
+        // Closing starts by silencing events (go-store drops notifications once
+        // closing has begun) and stopping the purge task, before taking the
+        // close lock: a callback running on the purge thread may itself call
+        // `close`, and must not wait for a closer that is joining its thread.
+        let _ = self.state.compare_exchange(OPEN, CLOSING, Ordering::AcqRel, Ordering::Acquire);
+        self.bus.close();
+        if let Some(purger) = self.purge.lock().take() {
+            purger.stop();
+        }
         let _serial = self.close_lock.lock();
         if self.state.load(Ordering::Acquire) == CLOSED {
             return Ok(());
         }
-        self.state.store(CLOSING, Ordering::Release);
-        if let Some(purger) = self.purge.lock().take() {
-            purger.stop();
-        }
-        self.bus.close();
         self.db.close().map_err(|e| e.wrap("store.Close"))?;
         self.state.store(CLOSED, Ordering::Release);
         Ok(())

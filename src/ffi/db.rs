@@ -42,7 +42,7 @@ pub struct store_options {
     /// Hold SQLite's exclusive lock while open: faster reads, but no other
     /// process can open the file meanwhile.
     pub exclusive_locking: bool,
-    /// Reader connections for file databases; 0 = 2.
+    /// Reader connections for file databases; 0 = 4.
     pub reader_connections: u32,
 }
 

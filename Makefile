@@ -17,6 +17,9 @@ LIBDIR := $(BUILD)/lib
 CC ?= cc
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -Werror -pedantic
 DEMO_DB ?= $(BUILD)/demo.db
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# The shared library's SONAME (set in build.rs): MAJOR.MINOR while 0.x.
+SONAME := libstore.so.$(word 1,$(subst ., ,$(VERSION))).$(word 2,$(subst ., ,$(VERSION)))
 
 .PHONY: all build lib header demo test test-rust check-header bench clean
 
@@ -27,7 +30,9 @@ all: build
 build lib:
 	$(CARGO) build $(CARGO_FLAGS)
 	@mkdir -p $(LIBDIR)
-	@cp -f $(RELEASE_DIR)/libstore.so $(RELEASE_DIR)/libstore.a $(LIBDIR)/
+	@cp -f $(RELEASE_DIR)/libstore.so $(LIBDIR)/$(SONAME)
+	@ln -sf $(SONAME) $(LIBDIR)/libstore.so
+	@cp -f $(RELEASE_DIR)/libstore.a $(LIBDIR)/
 
 # Regenerate the checked-in header from the one cbindgen wrote during the build.
 header: build

@@ -21,6 +21,14 @@ fn main() {
         .expect("generate store.h from src/ffi")
         .write_to_file(&header);
 
+    // While 0.x every minor release may break the ABI, so the SONAME carries
+    // MAJOR.MINOR; from 1.0 on it will carry MAJOR only.
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("version");
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").expect("version");
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libstore.so.{major}.{minor}");
+    }
+
     println!("cargo:rustc-env=STORE_GENERATED_HEADER={}", header.display());
     println!("cargo:include={}", include.display());
     println!("cargo:rerun-if-changed=src/ffi");

@@ -579,7 +579,7 @@ struct store_kv *store_txn_kv(struct store_txn *txn);
 /**
  * Starts iterating over the live rows of `group` in key order. On success
  * the caller owns `*out` and frees it with `store_iter_free`. The iterator
- * may outlive `kv`'s handle.
+ * may outlive `kv`'s handle. Fails with `STORE_CLOSED` on a closed store.
  */
 enum store_status store_iter_open(struct store_kv *kv, const uint8_t *group, size_t group_len, struct store_iter **out);
 

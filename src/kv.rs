@@ -414,6 +414,14 @@ pub trait Kv {
         }
     }
 
+    /// Like [`Kv::iter`], but fails at once (rather than on the first row)
+    /// when the store is closed.
+    fn try_iter(&self, group: impl AsRef<[u8]>) -> Result<KvIter> {
+        let t = self.target();
+        t.inner().ensure_ready(t.op("All"))?;
+        Ok(self.iter(group))
+    }
+
     /// Distinct names of groups with live rows starting with `prefix`, ascending
     /// (namespace-local when scoped).
     fn groups(&self, prefix: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {

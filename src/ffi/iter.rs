@@ -17,12 +17,12 @@ pub struct store_iter {
 
 /// Starts iterating over the live rows of `group` in key order. On success
 /// the caller owns `*out` and frees it with `store_iter_free`. The iterator
-/// may outlive `kv`'s handle.
+/// may outlive `kv`'s handle. Fails with `STORE_CLOSED` on a closed store.
 #[no_mangle]
 pub unsafe extern "C" fn store_iter_open(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut *mut store_iter) -> store_status {
     call(|| {
         need(out, "out")?;
-        let iter = kv_ref(kv)?.iter(bytes(group, group_len, "group")?);
+        let iter = kv_ref(kv)?.try_iter(bytes(group, group_len, "group")?)?;
         put(out, Box::into_raw(Box::new(store_iter { iter, current: None })), "out")
     })
 }

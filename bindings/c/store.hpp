@@ -1,0 +1,609 @@
+/*
+ * store.hpp — header-only C++17 wrapper over the store C ABI (store.h).
+ *
+ * - Inputs are std::string_view (any bytes, including NUL); outputs are
+ *   std::string, copied out of the library's buffers, which are freed at once.
+ * - Every failure throws store::error, carrying the status and the library's
+ *   message (read on the failing thread right after the call).
+ * - Handles are move-only RAII classes: db, scope, txn, iter, watch,
+ *   subscription. A moved-from object is empty; calls on it throw
+ *   STORE_INVALID_ARGUMENT.
+ * - Thread safety follows store.h: db and scope may be shared across threads;
+ *   txn, iter and a watch's reader are used by one thread at a time.
+ *
+ * Link with -lstore (CMake: store::shared or store::static).
+ */
+#ifndef STORE_HPP
+#define STORE_HPP
+
+#include <store.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace store {
+
+/** A failed call: the status and the library's "op: message: cause" text. */
+class error : public std::runtime_error {
+public:
+    error(store_status status, const std::string &message) : std::runtime_error(message), status_(status) {}
+
+    /** The native status code. */
+    store_status status() const noexcept { return status_; }
+
+    /** The static name of the status, e.g. "STORE_NOT_FOUND". */
+    const char *status_name() const noexcept { return store_status_str(static_cast<uint32_t>(status_)); }
+
+private:
+    store_status status_;
+};
+
+/** Namespace limits (0 = unlimited) and usage, as in store.h. */
+using quota = store_quota;
+using usage = store_usage;
+
+/** Library version string of the loaded library, "MAJOR.MINOR.PATCH". */
+inline std::string version() { return store_version(); }
+
+namespace detail {
+
+/** Throws for a failed status. Must run before any other store call on this thread. */
+inline void check(store_status status) {
+    if (status != STORE_OK) {
+        const char *message = store_last_error();
+        throw error(status, message && *message ? message : store_status_str(static_cast<uint32_t>(status)));
+    }
+}
+
+inline const uint8_t *ptr(std::string_view s) noexcept { return reinterpret_cast<const uint8_t *>(s.data()); }
+
+inline std::string copy(const store_slice &s) {
+    return s.len ? std::string(reinterpret_cast<const char *>(s.ptr), s.len) : std::string();
+}
+
+/** Copies and frees an owned byte string. */
+inline std::string take(store_bytes &b) {
+    struct guard {
+        store_bytes &b;
+        ~guard() { store_bytes_free(&b); }
+    } g{b};
+    return b.len ? std::string(reinterpret_cast<const char *>(b.ptr), b.len) : std::string();
+}
+
+/** Copies and frees an owned key/value list. */
+inline std::vector<std::pair<std::string, std::string>> take(store_pairs &list) {
+    struct guard {
+        store_pairs &l;
+        ~guard() { store_pairs_free(&l); }
+    } g{list};
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(list.len);
+    for (size_t i = 0; i < list.len; i++) out.emplace_back(copy(list.items[i].key), copy(list.items[i].value));
+    return out;
+}
+
+/** Copies and frees an owned string list. */
+inline std::vector<std::string> take(store_strings &list) {
+    struct guard {
+        store_strings &l;
+        ~guard() { store_strings_free(&l); }
+    } g{list};
+    std::vector<std::string> out;
+    out.reserve(list.len);
+    for (size_t i = 0; i < list.len; i++) out.push_back(copy(list.items[i]));
+    return out;
+}
+
+/** A unique_ptr whose deleter is a store_*_free function. */
+template <class T, void (*Free)(T *)>
+struct deleter {
+    void operator()(T *p) const noexcept { Free(p); }
+};
+template <class T, void (*Free)(T *)>
+using handle = std::unique_ptr<T, deleter<T, Free>>;
+
+}  // namespace detail
+
+/** One committed change, copied out of the library. */
+struct event {
+    uint32_t kind = STORE_EVENT_SET;  ///< STORE_EVENT_SET, STORE_EVENT_DELETE or STORE_EVENT_DELETE_GROUP.
+    std::string group;                ///< Namespace-local for scoped views.
+    std::string key;                  ///< Empty for delete-group.
+    std::string value;                ///< Empty unless kind is set.
+    int64_t timestamp_ms = 0;         ///< Unix milliseconds.
+
+    /** "set", "delete" or "delete_group". */
+    const char *kind_name() const noexcept { return store_event_kind_str(kind); }
+
+    static event from(const store_event &e) {
+        return event{e.kind, detail::copy(e.group), detail::copy(e.key), detail::copy(e.value), e.timestamp_ms};
+    }
+};
+
+/**
+ * An iterator handle over a group's live rows in key order; also a
+ * single-pass range: `for (auto &[key, value] : db.iterate("g"))`. Rows are
+ * copied, and no database connection is held between rows, so the loop body
+ * may use the store.
+ */
+class iter {
+public:
+    using row = std::pair<std::string, std::string>;
+
+    explicit iter(store_iter *raw) : h_(raw) {}
+
+    /** Reads the next row into key/value; false at the end. */
+    bool next(std::string &key, std::string &value) {
+        store_slice k{}, v{};
+        bool has_row = false;
+        detail::check(store_iter_next(h_.get(), &k, &v, &has_row));
+        if (has_row) {
+            key = detail::copy(k);
+            value = detail::copy(v);
+        }
+        return has_row;
+    }
+
+    /** Input iterator for range-for; advancing may throw store::error. */
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = row;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const row *;
+        using reference = const row &;
+
+        iterator() = default;
+        explicit iterator(iter *owner) : owner_(owner) { advance(); }
+
+        reference operator*() const { return current_; }
+        pointer operator->() const { return &current_; }
+        iterator &operator++() {
+            advance();
+            return *this;
+        }
+        bool operator==(const iterator &o) const { return owner_ == o.owner_; }
+        bool operator!=(const iterator &o) const { return owner_ != o.owner_; }
+
+    private:
+        void advance() {
+            if (owner_ && !owner_->next(current_.first, current_.second)) owner_ = nullptr;
+        }
+        iter *owner_ = nullptr;
+        row current_;
+    };
+
+    iterator begin() { return iterator(this); }
+    iterator end() { return iterator(); }
+
+private:
+    detail::handle<store_iter, store_iter_free> h_;
+};
+
+/**
+ * A registered callback. The std::function is owned by the library until it
+ * calls the release function (after unsubscribe or store close), which
+ * deletes it. Exceptions thrown by the callback never reach the library: they
+ * are counted and passed to the optional error handler.
+ */
+class subscription {
+public:
+    using handler = std::function<void(const event &)>;
+    using error_handler = std::function<void(std::exception_ptr)>;
+
+    subscription() = default;
+
+    /** Unsubscribes (waiting for running calls unless inside the callback). */
+    void reset() noexcept { h_.reset(); }
+
+    /** How many times the callback threw. */
+    uint64_t failures() const noexcept { return state_ ? state_->failures.load() : 0; }
+
+    /** Subscribes through any store or scoped store view; used by db/scope::subscribe. */
+    static subscription open(store_kv *kv, std::string_view group, handler on_event, error_handler on_error) {
+        auto state = std::make_shared<shared>();
+        state->on_event = std::move(on_event);
+        state->on_error = std::move(on_error);
+        // The library owns this heap copy of the shared state until release().
+        auto *user_data = new std::shared_ptr<shared>(state);
+        store_subscription *raw = nullptr;
+        // On failure the library has already called release(user_data).
+        detail::check(store_subscribe(kv, detail::ptr(group), group.size(), &dispatch, user_data, &release, &raw));
+        subscription s;
+        s.h_.reset(raw);
+        s.state_ = std::move(state);
+        return s;
+    }
+
+private:
+    struct shared {
+        handler on_event;
+        error_handler on_error;
+        std::atomic<uint64_t> failures{0};
+    };
+
+    static void dispatch(void *user_data, const store_event *e) noexcept {
+        auto &state = **static_cast<std::shared_ptr<shared> *>(user_data);
+        try {
+            state.on_event(event::from(*e));
+        } catch (...) {
+            state.failures++;
+            if (state.on_error) {
+                try {
+                    state.on_error(std::current_exception());
+                } catch (...) {
+                    // The error handler's own failure has nowhere else to go.
+                }
+            }
+        }
+    }
+
+    // Frees the callbacks (and whatever they captured) as soon as the library is
+    // done with them, even while the subscription object still exists.
+    static void release(void *user_data) noexcept {
+        auto *state = static_cast<std::shared_ptr<shared> *>(user_data);
+        (*state)->on_event = nullptr;
+        (*state)->on_error = nullptr;
+        delete state;
+    }
+
+    detail::handle<store_subscription, store_unsubscribe> h_;
+    std::shared_ptr<shared> state_;
+};
+
+/** A bounded event queue (go-store Watch). One thread reads; any thread may close. */
+class watch {
+public:
+    explicit watch(store_watch *raw) : h_(raw) {}
+
+    /**
+     * The next event, waiting up to `timeout` (zero polls, negative waits
+     * forever); std::nullopt on timeout. Throws STORE_CLOSED once the queue is
+     * closed and drained.
+     */
+    std::optional<event> next(std::chrono::milliseconds timeout) {
+        store_event e{};
+        store_status st = store_watch_next(h_.get(), timeout.count(), &e);
+        if (st == STORE_TIMEOUT) return std::nullopt;
+        detail::check(st);
+        return event::from(e);
+    }
+
+    /** Events dropped because the queue was full. */
+    uint64_t dropped() const noexcept { return store_watch_dropped(h_.get()); }
+
+    /** Stops delivery; buffered events stay readable; wakes a blocked reader. */
+    void close() noexcept { store_watch_close(h_.get()); }
+
+private:
+    detail::handle<store_watch, store_watch_free> h_;
+};
+
+/**
+ * The key-value operations shared by db, scope and txn, over a store_kv view
+ * borrowed from the derived object's handle.
+ */
+class kv_view {
+public:
+    /** The value at (group, key); throws STORE_NOT_FOUND when absent or expired. */
+    std::string get(std::string_view group, std::string_view key) const {
+        store_bytes out{};
+        detail::check(store_get(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(), &out));
+        return detail::take(out);
+    }
+
+    /** The value at (group, key), or std::nullopt when absent or expired. */
+    std::optional<std::string> try_get(std::string_view group, std::string_view key) const {
+        store_bytes out{};
+        store_status st = store_get(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(), &out);
+        if (st == STORE_NOT_FOUND) return std::nullopt;
+        detail::check(st);
+        return detail::take(out);
+    }
+
+    /** Writes (group, key) = value with no expiry. */
+    void set(std::string_view group, std::string_view key, std::string_view value) const {
+        detail::check(store_set(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(), detail::ptr(value),
+                                value.size()));
+    }
+
+    /** Writes (group, key) = value expiring after ttl (zero or negative: already expired). */
+    void set_with_ttl(std::string_view group, std::string_view key, std::string_view value,
+                      std::chrono::milliseconds ttl) const {
+        detail::check(store_set_with_ttl(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(),
+                                         detail::ptr(value), value.size(), ttl.count()));
+    }
+
+    /** Deletes (group, key); a missing key is not an error. */
+    void del(std::string_view group, std::string_view key) const {
+        detail::check(store_delete(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size()));
+    }
+
+    /** Whether a live row exists at (group, key). */
+    bool exists(std::string_view group, std::string_view key) const {
+        bool out = false;
+        detail::check(store_exists(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(), &out));
+        return out;
+    }
+
+    /** Whether group has a live row. */
+    bool group_exists(std::string_view group) const {
+        bool out = false;
+        detail::check(store_group_exists(kv_, detail::ptr(group), group.size(), &out));
+        return out;
+    }
+
+    /** Live rows in group. */
+    int64_t count(std::string_view group) const {
+        int64_t out = 0;
+        detail::check(store_count(kv_, detail::ptr(group), group.size(), &out));
+        return out;
+    }
+
+    /** Live rows in groups starting with prefix (case-sensitive; empty = all). */
+    int64_t count_all(std::string_view prefix = {}) const {
+        int64_t out = 0;
+        detail::check(store_count_all(kv_, detail::ptr(prefix), prefix.size(), &out));
+        return out;
+    }
+
+    /** Deletes every row of group. */
+    void delete_group(std::string_view group) const {
+        detail::check(store_delete_group(kv_, detail::ptr(group), group.size()));
+    }
+
+    /** Deletes every group starting with prefix (empty = all groups of the view). */
+    void delete_prefix(std::string_view prefix) const {
+        detail::check(store_delete_prefix(kv_, detail::ptr(prefix), prefix.size()));
+    }
+
+    /** Live rows of group in key order. */
+    std::vector<std::pair<std::string, std::string>> get_all(std::string_view group) const {
+        store_pairs out{};
+        detail::check(store_get_all(kv_, detail::ptr(group), group.size(), &out));
+        return detail::take(out);
+    }
+
+    /** At most limit rows of group from offset, in key order. */
+    std::vector<std::pair<std::string, std::string>> get_page(std::string_view group, int64_t offset,
+                                                              int64_t limit) const {
+        store_pairs out{};
+        detail::check(store_get_page(kv_, detail::ptr(group), group.size(), offset, limit, &out));
+        return detail::take(out);
+    }
+
+    /** Distinct groups with live rows starting with prefix, ascending. */
+    std::vector<std::string> groups(std::string_view prefix = {}) const {
+        store_strings out{};
+        detail::check(store_groups(kv_, detail::ptr(prefix), prefix.size(), &out));
+        return detail::take(out);
+    }
+
+    /** The value split on separator (Go strings.Split). */
+    std::vector<std::string> get_split(std::string_view group, std::string_view key, std::string_view separator) const {
+        store_strings out{};
+        detail::check(store_get_split(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(),
+                                      detail::ptr(separator), separator.size(), &out));
+        return detail::take(out);
+    }
+
+    /** The value split into whitespace-separated fields (Go strings.Fields). */
+    std::vector<std::string> get_fields(std::string_view group, std::string_view key) const {
+        store_strings out{};
+        detail::check(store_get_fields(kv_, detail::ptr(group), group.size(), detail::ptr(key), key.size(), &out));
+        return detail::take(out);
+    }
+
+    /** Renders template with group's live rows as variables. */
+    std::string render(std::string_view template_text, std::string_view group) const {
+        store_bytes out{};
+        detail::check(store_render(kv_, detail::ptr(template_text), template_text.size(), detail::ptr(group),
+                                   group.size(), &out));
+        return detail::take(out);
+    }
+
+    /** Deletes the view's expired rows; returns how many. */
+    int64_t purge_expired() const {
+        int64_t removed = 0;
+        detail::check(store_purge_expired(kv_, &removed));
+        return removed;
+    }
+
+    /** An iterator (and range) over group's live rows in key order. */
+    iter iterate(std::string_view group) const {
+        store_iter *raw = nullptr;
+        detail::check(store_iter_open(kv_, detail::ptr(group), group.size(), &raw));
+        return iter(raw);
+    }
+
+    /** The raw view, for calling the C API directly. */
+    store_kv *raw_kv() const noexcept { return kv_; }
+
+protected:
+    explicit kv_view(store_kv *kv) noexcept : kv_(kv) {}
+
+    /** store_scope_usage on this view (a scope or scoped transaction). */
+    store::usage scoped_usage() const {
+        store::usage out{};
+        detail::check(store_scope_usage(kv_, &out));
+        return out;
+    }
+
+    kv_view(kv_view &&o) noexcept : kv_(std::exchange(o.kv_, nullptr)) {}
+    kv_view &operator=(kv_view &&o) noexcept {
+        kv_ = std::exchange(o.kv_, nullptr);
+        return *this;
+    }
+    kv_view(const kv_view &) = delete;
+    kv_view &operator=(const kv_view &) = delete;
+    ~kv_view() = default;
+
+private:
+    store_kv *kv_;
+};
+
+/** An open transaction. Destroying it rolls back unless committed. */
+class txn : public kv_view {
+public:
+    explicit txn(store_txn *raw) : kv_view(store_txn_kv(raw)), h_(raw) {}
+
+    /** Commits, then delivers staged events on this thread. */
+    void commit() { detail::check(store_txn_commit(h_.get())); }
+
+    /** Rolls back and discards staged events. */
+    void rollback() { detail::check(store_txn_rollback(h_.get())); }
+
+    /** Namespace usage including pending writes (scoped transactions only). */
+    store::usage usage() const { return scoped_usage(); }
+
+private:
+    detail::handle<store_txn, store_txn_free> h_;
+};
+
+/** Operations shared by db and scope: events and transactions. */
+class observable : public kv_view {
+public:
+    /** Calls on_event for each committed change to group ("*" for all). */
+    subscription subscribe(std::string_view group, subscription::handler on_event,
+                           subscription::error_handler on_error = nullptr) const {
+        return subscription::open(raw_kv(), group, std::move(on_event), std::move(on_error));
+    }
+
+    /** A bounded event queue on group ("*" for all); capacity 0 = 16. */
+    watch open_watch(std::string_view group, size_t capacity = 0) const {
+        store_watch *raw = nullptr;
+        detail::check(store_watch_open(raw_kv(), detail::ptr(group), group.size(), capacity, &raw));
+        return watch(raw);
+    }
+
+    /** Begins a transaction; use it from this thread only. */
+    txn begin() const {
+        store_txn *raw = nullptr;
+        detail::check(store_txn_begin(raw_kv(), &raw));
+        return txn(raw);
+    }
+
+    /** Runs body(txn&) in a transaction: commits on return, rolls back if it throws. */
+    template <class F>
+    void transaction(F &&body) const {
+        txn t = begin();
+        std::forward<F>(body)(t);
+        t.commit();
+    }
+
+protected:
+    using kv_view::kv_view;
+};
+
+/** A namespace-scoped view of a store, with optional quotas. */
+class scope : public observable {
+public:
+    explicit scope(store_scope *raw) : observable(store_scope_kv(raw)), h_(raw) {}
+
+    /** The namespace. */
+    std::string name() const {
+        store_slice out{};
+        detail::check(store_scope_namespace(h_.get(), &out));
+        return detail::copy(out);
+    }
+
+    /** Current limits. */
+    store::quota get_quota() const {
+        store::quota out{};
+        detail::check(store_scope_get_quota(h_.get(), &out));
+        return out;
+    }
+
+    /** Replaces the limits for writes that start afterwards. */
+    void set_quota(const store::quota &q) const { detail::check(store_scope_set_quota(h_.get(), &q)); }
+
+    /** Live keys, groups and bytes in the namespace. */
+    store::usage usage() const { return scoped_usage(); }
+
+private:
+    detail::handle<store_scope, store_scope_free> h_;
+};
+
+/** Settings for db::open (store_options), with owned strings. */
+struct options {
+    uint32_t synchronous = STORE_SYNC_DEFAULT;            ///< One of STORE_SYNC_*.
+    std::chrono::milliseconds purge_interval{0};          ///< 0 = 60 s.
+    std::string workspace_state_directory;                ///< Empty = ".core/state".
+    std::string journal_endpoint_url;                     ///< All three empty = no journal.
+    std::string journal_organisation;
+    std::string journal_bucket_name;
+    bool exclusive_locking = false;                       ///< Hold SQLite's exclusive lock.
+    uint32_t reader_connections = 0;                      ///< 0 = 2.
+};
+
+/** An open store; safe to share across threads. Destruction closes and frees it. */
+class db : public observable {
+public:
+    /** Opens (creating if needed) path, or a private database for ":memory:". */
+    static db open(std::string_view path, const options &opts = {}) {
+        if (store_abi_version() != STORE_ABI_VERSION)
+            throw error(STORE_INTERNAL, "store: libstore ABI " + std::to_string(store_abi_version()) +
+                                            " does not match store.h (" + std::to_string(STORE_ABI_VERSION) + ")");
+        store_options o;
+        store_options_init(&o);
+        o.synchronous = opts.synchronous;
+        o.purge_interval_ms = opts.purge_interval.count();
+        o.workspace_state_directory = slice(opts.workspace_state_directory);
+        o.journal_endpoint_url = slice(opts.journal_endpoint_url);
+        o.journal_organisation = slice(opts.journal_organisation);
+        o.journal_bucket_name = slice(opts.journal_bucket_name);
+        o.exclusive_locking = opts.exclusive_locking;
+        o.reader_connections = opts.reader_connections;
+        store_db *raw = nullptr;
+        detail::check(store_open(detail::ptr(path), path.size(), &o, &raw));
+        return db(raw);
+    }
+
+    /** Closes the store (idempotent); later calls throw STORE_CLOSED. */
+    void close() const { detail::check(store_close(h_.get())); }
+
+    /** True once closed. */
+    bool is_closed() const noexcept { return store_is_closed(h_.get()); }
+
+    /** The path given to open. */
+    std::string path() const {
+        store_slice out{};
+        detail::check(store_database_path(h_.get(), &out));
+        return detail::copy(out);
+    }
+
+    /** A view under namespace (^[a-zA-Z0-9-]+$) with optional quotas. */
+    scope scoped(std::string_view ns, const store::quota *q = nullptr) const {
+        store_scope *raw = nullptr;
+        detail::check(store_scope_open(h_.get(), detail::ptr(ns), ns.size(), q, &raw));
+        return scope(raw);
+    }
+
+    /** As scoped(ns, &q). */
+    scope scoped(std::string_view ns, const store::quota &q) const { return scoped(ns, &q); }
+
+    /** The raw handle, for calling the C API directly. */
+    store_db *raw() const noexcept { return h_.get(); }
+
+private:
+    explicit db(store_db *raw) : observable(store_db_kv(raw)), h_(raw) {}
+
+    static store_slice slice(const std::string &s) noexcept { return store_slice{detail::ptr(s), s.size()}; }
+
+    detail::handle<store_db, store_free> h_;
+};
+
+}  // namespace store
+
+#endif  // STORE_HPP

@@ -1,0 +1,57 @@
+# Installs libstore into a prefix. Run in script mode by `make install`:
+#
+#   cmake -DPREFIX=/usr/local -DSOURCE_DIR=<repo> -DLIB_DIR=<repo>/build/lib
+#         -DVERSION=0.1.0 -P cmake/install.cmake
+#
+# Layout: include/store.h, include/store.hpp, lib/libstore.so.MAJOR.MINOR with
+# the lib/libstore.so link, lib/libstore.a,
+# lib/cmake/store/storeConfig.cmake + storeConfigVersion.cmake,
+# lib/pkgconfig/store.pc.
+
+cmake_minimum_required(VERSION 3.14)
+
+foreach(var PREFIX SOURCE_DIR LIB_DIR VERSION)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "install.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+get_filename_component(PREFIX "${PREFIX}" ABSOLUTE)
+set(STORE_VERSION "${VERSION}")
+
+# The libraries Rust's standard library needs when libstore.a is linked into a
+# C program on Linux/glibc, as `cargo rustc -- --print native-static-libs`
+# reports them for x86_64/aarch64-unknown-linux-gnu. Hard-coded so installing
+# never rebuilds the crate with extra flags; re-check after toolchain updates.
+set(STORE_NATIVE_STATIC_LIBS "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc")
+string(REPLACE "-l" "" STORE_NATIVE_STATIC_LIBS_CMAKE "${STORE_NATIVE_STATIC_LIBS}")
+string(REPLACE " " ";" STORE_NATIVE_STATIC_LIBS_CMAKE "${STORE_NATIVE_STATIC_LIBS_CMAKE}")
+
+# The SONAME build.rs gives libstore.so: MAJOR.MINOR while 0.x.
+string(REGEX MATCH "^[0-9]+\\.[0-9]+" major_minor "${STORE_VERSION}")
+set(STORE_SONAME "libstore.so.${major_minor}")
+
+file(INSTALL "${SOURCE_DIR}/include/store.h" "${SOURCE_DIR}/bindings/c/store.hpp"
+     DESTINATION "${PREFIX}/include")
+file(INSTALL "${LIB_DIR}/${STORE_SONAME}" "${LIB_DIR}/libstore.a"
+     DESTINATION "${PREFIX}/lib")
+file(CREATE_LINK "${STORE_SONAME}" "${PREFIX}/lib/libstore.so" SYMBOLIC)
+message(STATUS "Installing: ${PREFIX}/lib/libstore.so -> ${STORE_SONAME}")
+
+set(cmake_dir "${PREFIX}/lib/cmake/store")
+configure_file("${SOURCE_DIR}/cmake/storeConfig.cmake.in" "${cmake_dir}/storeConfig.cmake" @ONLY)
+message(STATUS "Installing: ${cmake_dir}/storeConfig.cmake")
+
+# 0.x releases may break compatibility at each minor version, so a request for
+# 0.1 accepts 0.1.z only. The version file also rejects a 32/64-bit mismatch.
+include(CMakePackageConfigHelpers)
+execute_process(COMMAND getconf LONG_BIT OUTPUT_VARIABLE long_bits OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+if(rc EQUAL 0 AND long_bits MATCHES "^[0-9]+$")
+  math(EXPR CMAKE_SIZEOF_VOID_P "${long_bits} / 8")
+endif()
+write_basic_package_version_file("${cmake_dir}/storeConfigVersion.cmake"
+  VERSION "${STORE_VERSION}" COMPATIBILITY SameMinorVersion)
+message(STATUS "Installing: ${cmake_dir}/storeConfigVersion.cmake")
+
+configure_file("${SOURCE_DIR}/cmake/store.pc.in" "${PREFIX}/lib/pkgconfig/store.pc" @ONLY)
+message(STATUS "Installing: ${PREFIX}/lib/pkgconfig/store.pc")

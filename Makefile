@@ -30,9 +30,10 @@ all: build
 build lib:
 	$(CARGO) build $(CARGO_FLAGS)
 	@mkdir -p $(LIBDIR)
-	@cp -f $(RELEASE_DIR)/libstore.so $(LIBDIR)/$(SONAME)
-	@ln -sf $(SONAME) $(LIBDIR)/libstore.so
-	@cp -f $(RELEASE_DIR)/libstore.a $(LIBDIR)/
+	@# Copy then rename, so programs that have the old library mapped keep it.
+	@cp -f $(RELEASE_DIR)/libstore.so $(LIBDIR)/.$(SONAME).tmp && mv -f $(LIBDIR)/.$(SONAME).tmp $(LIBDIR)/$(SONAME)
+	@ln -sfn $(SONAME) $(LIBDIR)/libstore.so
+	@cp -f $(RELEASE_DIR)/libstore.a $(LIBDIR)/.libstore.a.tmp && mv -f $(LIBDIR)/.libstore.a.tmp $(LIBDIR)/libstore.a
 
 # Regenerate the checked-in header from the one cbindgen wrote during the build.
 header: build

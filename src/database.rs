@@ -8,6 +8,7 @@ use crate::schema;
 use parking_lot::{Condvar, Mutex};
 use crate::statement::{Conn, Sql};
 use rusqlite::{Connection, OpenFlags};
+use std::cell::Cell;
 use std::thread::{self, ThreadId};
 
 const STATEMENT_CACHE: usize = 64;
@@ -68,6 +69,7 @@ impl Database {
         is_closed: impl Fn() -> bool,
         f: impl FnOnce(&Conn) -> Result<R>,
     ) -> Result<R> {
+        self.not_holding_writer()?;
         let mut state = self.writer.lock();
         while let Some((_, owner)) = state.txn {
             if owner == thread::current().id() {
@@ -82,16 +84,17 @@ impl Database {
             self.writer_free.wait(&mut state);
         }
         match state.conn.as_ref() {
-            Some(conn) => f(conn),
+            Some(conn) => self.holding_writer(|| f(conn)),
             None => Err(closed()),
         }
     }
 
     /// Runs `f` on the writer only if transaction `id` still holds it.
     pub(crate) fn with_txn<R>(&self, id: u64, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
+        self.not_holding_writer()?;
         let state = self.writer.lock();
         match (&state.conn, state.txn) {
-            (Some(conn), Some((owner, _))) if owner == id => f(conn),
+            (Some(conn), Some((owner, _))) if owner == id => self.holding_writer(|| f(conn)),
             (None, _) => Err(closed()),
             _ => Err(Error::new(
                 ErrorKind::Closed,
@@ -102,6 +105,7 @@ impl Database {
 
     /// Begins a transaction and gives the writer to it until `end_txn`.
     pub(crate) fn begin_txn(&self, is_closed: impl Fn() -> bool) -> Result<u64> {
+        self.not_holding_writer()?;
         let mut state = self.writer.lock();
         loop {
             match state.txn {
@@ -130,6 +134,7 @@ impl Database {
 
     /// Commits (or rolls back) transaction `id` and frees the writer.
     pub(crate) fn end_txn(&self, id: u64, commit: bool) -> Result<()> {
+        self.not_holding_writer()?;
         let mut state = self.writer.lock();
         let WriterState { conn, txn, .. } = &mut *state;
         let conn = match (conn.as_ref(), *txn) {
@@ -162,6 +167,30 @@ impl Database {
         result
     }
 
+    /// Marks the writer as held by this thread while `f` runs. `f` may run
+    /// caller code (the visitor of `get_all_with` and friends); if that code
+    /// calls the store again it gets `Busy` instead of deadlocking on the lock.
+    fn holding_writer<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                WRITER_HELD.with(|h| h.set(self.0));
+            }
+        }
+        let _restore = Restore(WRITER_HELD.with(|h| h.replace(self as *const Database as usize)));
+        f()
+    }
+
+    fn not_holding_writer(&self) -> Result<()> {
+        if WRITER_HELD.with(Cell::get) == self as *const Database as usize {
+            return Err(Error::new(
+                ErrorKind::Busy,
+                "called from inside a visitor that holds the connection; collect the rows first or use iter",
+            ));
+        }
+        Ok(())
+    }
+
     /// Runs a read. File databases use a pooled reader so reads run beside
     /// writes; `:memory:` and exclusive-locking stores read on the writer.
     pub(crate) fn with_reader<R>(
@@ -172,7 +201,7 @@ impl Database {
         let Some(pool) = &self.readers else {
             return self.with_writer(is_closed, f);
         };
-        let conn = pool.take()?;
+        let conn = pool.take(&is_closed)?;
         let result = f(&conn);
         if is_closed() {
             drop(conn);
@@ -185,6 +214,7 @@ impl Database {
 
     /// Rolls back any open transaction, then closes every connection.
     pub(crate) fn close(&self) -> Result<()> {
+        self.not_holding_writer()?;
         let mut state = self.writer.lock();
         if state.txn.take().is_some() {
             if let Some(conn) = &state.conn {
@@ -195,7 +225,11 @@ impl Database {
         drop(state);
         self.writer_free.notify_all();
         if let Some(pool) = &self.readers {
-            pool.idle.lock().clear();
+            // Wake readers waiting for a connection: they see the store closed.
+            // Notifying under the lock pairs with the check in `take`.
+            let mut idle = pool.idle.lock();
+            idle.clear();
+            pool.returned.notify_all();
         }
         if let Some(conn) = conn {
             conn.close().map_err(|e| Error::sqlite("database close", e))?;
@@ -211,8 +245,13 @@ impl Database {
 }
 
 impl ReaderPool {
-    fn take(&self) -> Result<Conn> {
+    /// An idle reader, a new one while under capacity, or the next one
+    /// returned; `Closed` once the store closes, even while waiting.
+    fn take(&self, is_closed: &impl Fn() -> bool) -> Result<Conn> {
         loop {
+            if is_closed() {
+                return Err(closed());
+            }
             if let Some(conn) = self.idle.lock().pop() {
                 return Ok(conn);
             }
@@ -227,7 +266,9 @@ impl ReaderPool {
             }
             drop(open);
             let mut idle = self.idle.lock();
-            if idle.is_empty() {
+            // Checked under the lock that `close` notifies under, so a
+            // close cannot slip between this check and the wait.
+            if idle.is_empty() && !is_closed() {
                 self.returned.wait(&mut idle);
             }
             if let Some(conn) = idle.pop() {
@@ -267,6 +308,12 @@ fn open_connection(config: &Config, reader: bool) -> Result<Connection> {
         conn.pragma_update(None, "query_only", true).stage("set query only")?;
     }
     Ok(conn)
+}
+
+thread_local! {
+    /// Address of the `Database` whose writer this thread holds while caller
+    /// code runs, or 0.
+    static WRITER_HELD: Cell<usize> = const { Cell::new(0) };
 }
 
 /// The unprefixed closed error; the caller's operation name is added on the way out.

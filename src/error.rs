@@ -57,6 +57,20 @@ impl Error {
         Error::new(ErrorKind::NotFound, format!("{message}: {NOT_FOUND_TEXT}"))
     }
 
+    /// `op: group/key: store: not found`, built in one allocation (a miss is
+    /// a common outcome, not a rare failure).
+    pub(crate) fn not_found_at(op: Op, group: &[u8], key: &[u8]) -> Self {
+        use std::fmt::Write;
+        let mut text = String::with_capacity(op.base.len() + op.method.len() + group.len() + key.len() + 24);
+        let _ = write!(
+            text,
+            "{op}: {}/{}: {NOT_FOUND_TEXT}",
+            String::from_utf8_lossy(group),
+            String::from_utf8_lossy(key)
+        );
+        Error { kind: ErrorKind::NotFound, text }
+    }
+
     /// `message: store: quota exceeded`.
     pub fn quota_exceeded(message: impl fmt::Display) -> Self {
         Error::new(ErrorKind::QuotaExceeded, format!("{message}: {QUOTA_EXCEEDED_TEXT}"))

@@ -411,10 +411,13 @@ impl WatchQueue {
 pub(crate) struct Emit<'a> {
     pub active: bool,
     pub events: &'a mut Vec<Event>,
+    /// Every change passes here too, so cached namespace usage never goes stale.
+    pub usage: &'a crate::quota::UsageCache,
 }
 
 impl Emit<'_> {
     pub(crate) fn push(&mut self, kind: EventKind, group: &[u8], key: &[u8], value: &[u8]) {
+        self.usage.touch(group);
         if self.active {
             self.events.push(Event::new(kind, group, key, value));
         }

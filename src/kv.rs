@@ -104,7 +104,7 @@ impl<'a> Target<'a> {
                     .with_writer(
                         || inner.is_closed(),
                         |conn| {
-                            let mut emit = Emit { active, events: &mut events };
+                            let mut emit = Emit { active, events: &mut events, usage: &inner.usage };
                             if atomic {
                                 in_transaction(conn, |c| f(c, &mut emit))
                             } else {
@@ -175,10 +175,6 @@ fn each_row(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str, visit: &mu
     Ok(())
 }
 
-fn group_key(group: &[u8], key: &[u8]) -> String {
-    format!("{}/{}", String::from_utf8_lossy(group), String::from_utf8_lossy(key))
-}
-
 enum Lookup<R> {
     Found(R),
     Missing,
@@ -229,7 +225,7 @@ pub trait Kv {
         })?;
         match lookup {
             Lookup::Found(r) => Ok(r),
-            Lookup::Missing => Err(Error::not_found(group_key(&group, key)).wrap(op)),
+            Lookup::Missing => Err(Error::not_found_at(op, &group, key)),
             Lookup::Expired => {
                 t.write(op, false, |conn, emit| {
                     let params = [Param::Text(&group), Param::Text(key), Param::Int(now_ms())];
@@ -239,7 +235,7 @@ pub trait Kv {
                     }
                     Ok(())
                 })?;
-                Err(Error::not_found(group_key(&group, key)).wrap(op))
+                Err(Error::not_found_at(op, &group, key))
             }
         }
     }
@@ -516,9 +512,13 @@ fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: 
     let stored = t.group(group);
     let quota = t.scope.and_then(|s| s.quota_if_limited());
     t.write(op, quota.is_some() && matches!(t.exec, Exec::Store(_)), |conn, emit| {
-        if let (Some(quota), Some(spec)) = (quota, t.scope) {
-            quota::check(conn, spec, &quota, &stored, key, value)?;
-        }
+        let checked = match (quota, t.scope) {
+            (Some(quota), Some(spec)) => {
+                let cache = matches!(t.exec, Exec::Store(_)).then_some(emit.usage);
+                Some((spec, quota::check(conn, cache, spec, &quota, &stored, key, value)?))
+            }
+            _ => None,
+        };
         match expires {
             None => execute(conn, Sql::Set, &[Param::Text(&stored), Param::Text(key), Param::Text(value)], "execute upsert")?,
             Some(at) => {
@@ -527,6 +527,9 @@ fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: 
             }
         };
         emit.push(EventKind::Set, &stored, key, value);
+        if let Some((spec, checked)) = checked {
+            checked.record(emit.usage, spec, (key.len() + value.len()) as i64, expires);
+        }
         Ok(())
     })
 }

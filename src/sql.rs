@@ -51,13 +51,11 @@ pub(crate) const PURGE_RANGE: &str = "DELETE FROM entries WHERE expires_at IS NO
 pub(crate) const ROW_BYTES: &str = "SELECT LENGTH(CAST(entry_key AS BLOB)) + LENGTH(CAST(entry_value AS BLOB)) \
      FROM entries WHERE group_name = ?1 AND entry_key = ?2 AND (expires_at IS NULL OR expires_at > ?3)";
 
-/// Live keys, groups and bytes of a namespace.
+/// Live keys, groups and bytes of a namespace, and its earliest future
+/// expiry (NULL when no live row has a TTL).
 pub(crate) const USAGE_RANGE: &str = "SELECT COUNT(*), COUNT(DISTINCT group_name), \
-     COALESCE(SUM(LENGTH(CAST(entry_key AS BLOB)) + LENGTH(CAST(entry_value AS BLOB))), 0) \
+     COALESCE(SUM(LENGTH(CAST(entry_key AS BLOB)) + LENGTH(CAST(entry_value AS BLOB))), 0), MIN(expires_at) \
      FROM entries WHERE group_name >= ?1 AND group_name < ?2 AND (expires_at IS NULL OR expires_at > ?3)";
 
-pub(crate) const BYTES_RANGE: &str = "SELECT COALESCE(SUM(LENGTH(CAST(entry_key AS BLOB)) + LENGTH(CAST(entry_value AS BLOB))), 0) \
-     FROM entries WHERE group_name >= ?1 AND group_name < ?2 AND (expires_at IS NULL OR expires_at > ?3)";
-
-pub(crate) const GROUP_COUNT_RANGE: &str = "SELECT COUNT(DISTINCT group_name) FROM entries \
-     WHERE group_name >= ?1 AND group_name < ?2 AND (expires_at IS NULL OR expires_at > ?3)";
+/// Changes whenever another connection commits to the file.
+pub(crate) const DATA_VERSION: &str = "PRAGMA data_version";

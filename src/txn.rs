@@ -28,7 +28,7 @@ impl TxnCore {
         let active = self.inner.bus.active();
         self.inner
             .db
-            .with_txn(self.id, |conn| f(conn, &mut Emit { active, events: &mut staged }))
+            .with_txn(self.id, |conn| f(conn, &mut Emit { active, events: &mut staged, usage: &self.inner.usage }))
             .map_err(|e| e.wrap(op))
     }
 }

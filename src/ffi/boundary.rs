@@ -60,13 +60,18 @@ pub(crate) fn set_last_error(message: &str) {
     LAST_ERROR.with(|m| {
         let mut m = m.borrow_mut();
         m.clear();
-        // An embedded NUL (from a key in a not-found message) would cut the C string short.
-        for b in message.bytes() {
-            if b == 0 {
-                m.extend_from_slice(b"\\0");
-            } else {
-                m.push(b);
+        let bytes = message.as_bytes();
+        if bytes.contains(&0) {
+            // An embedded NUL (from a key in a not-found message) would cut the C string short.
+            for &b in bytes {
+                if b == 0 {
+                    m.extend_from_slice(b"\\0");
+                } else {
+                    m.push(b);
+                }
             }
+        } else {
+            m.extend_from_slice(bytes);
         }
         m.push(0);
     });

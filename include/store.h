@@ -443,6 +443,13 @@ void store_options_init(struct store_options *options);
 enum store_status store_options_validate(const uint8_t *path, size_t path_len, const struct store_options *options);
 
 /**
+ * Checks journal settings alone (go-store `JournalConfiguration.Validate`):
+ * the first empty field of endpoint URL, organisation and bucket name is
+ * reported. Text must be UTF-8. Any thread.
+ */
+enum store_status store_journal_validate(const uint8_t *endpoint_url, size_t endpoint_url_len, const uint8_t *organisation, size_t organisation_len, const uint8_t *bucket_name, size_t bucket_name_len);
+
+/**
  * Opens (creating if needed) the database at `path`, or a private one for
  * `":memory:"`. A leading `~/` expands to `$HOME`. File databases use WAL
  * and a 5 s busy timeout. `options` may be NULL for the defaults.
@@ -728,6 +735,12 @@ enum store_status store_scope_open(struct store_db *db, const uint8_t *namespace
  * `ScopedStoreConfig.Validate`). `quota` may be NULL. Any thread.
  */
 enum store_status store_scope_validate(const uint8_t *namespace_, size_t namespace_len, const struct store_quota *quota);
+
+/**
+ * Checks quota limits alone (go-store `QuotaConfig.Validate`): negative
+ * values are `STORE_INVALID_ARGUMENT`. Any thread.
+ */
+enum store_status store_quota_validate(const struct store_quota *quota);
 
 /**
  * Frees a scoped store. NULL is ignored. No other call on it may be running.

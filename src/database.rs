@@ -181,7 +181,8 @@ impl Database {
         f()
     }
 
-    fn not_holding_writer(&self) -> Result<()> {
+    /// `Busy` when this thread is running caller code while holding the writer.
+    pub(crate) fn not_holding_writer(&self) -> Result<()> {
         if WRITER_HELD.with(Cell::get) == self as *const Database as usize {
             return Err(Error::new(
                 ErrorKind::Busy,

@@ -4,12 +4,19 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use minijinja::{Environment, Value};
-use std::collections::BTreeMap;
+use parking_lot::Mutex;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-/// Renders `template` with `vars` as top-level variables. A missing variable
-/// renders `<no value>`, as Go's `text/template` does for a map.
-pub(crate) fn render(template: &str, vars: Vec<(String, String)>) -> Result<String> {
-    let source = rewrite_go_fields(template);
+/// Parsed templates by source text. Parsing dominates a small render, and
+/// callers render the same few templates over and over.
+static TEMPLATES: Mutex<Option<HashMap<String, Arc<Environment<'static>>>>> = Mutex::new(None);
+const TEMPLATE_CACHE_LIMIT: usize = 64;
+
+fn compiled(template: &str) -> Result<Arc<Environment<'static>>> {
+    if let Some(env) = TEMPLATES.lock().as_ref().and_then(|m| m.get(template)) {
+        return Ok(env.clone());
+    }
     let mut env = Environment::new();
     env.set_formatter(|out, state, value| {
         if value.is_undefined() {
@@ -19,9 +26,23 @@ pub(crate) fn render(template: &str, vars: Vec<(String, String)>) -> Result<Stri
             minijinja::escape_formatter(out, state, value)
         }
     });
-    let tmpl = env
-        .template_from_named_str("render", &source)
+    env.add_template_owned("render", rewrite_go_fields(template))
         .map_err(|e| Error::new(ErrorKind::Template, format!("parse template: {e}")))?;
+    let env = Arc::new(env);
+    let mut cache = TEMPLATES.lock();
+    let map = cache.get_or_insert_with(HashMap::new);
+    if map.len() >= TEMPLATE_CACHE_LIMIT {
+        map.clear();
+    }
+    map.insert(template.to_string(), env.clone());
+    Ok(env)
+}
+
+/// Renders `template` with `vars` as top-level variables. A missing variable
+/// renders `<no value>`, as Go's `text/template` does for a map.
+pub(crate) fn render(template: &str, vars: Vec<(String, String)>) -> Result<String> {
+    let env = compiled(template)?;
+    let tmpl = env.get_template("render").map_err(|e| Error::new(ErrorKind::Internal, format!("render: {e}")))?;
     let context: BTreeMap<String, Value> = vars.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
     tmpl.render(context).map_err(|e| Error::new(ErrorKind::Template, format!("execute template: {e}")))
 }

@@ -1,5 +1,12 @@
 //! The on-disk format shared with go-store: table `entries` (Unix-ms
 //! `expires_at`) and the migration of go-store's legacy `kv` table.
+//!
+//! New databases create `entries` as a `WITHOUT ROWID` table: the same
+//! columns, key and SQL as go-store's, but rows live in the primary-key
+//! B-tree, so a point read or a group scan walks one tree instead of an
+//! index plus the table, and a write updates one tree instead of two.
+//! go-store reads and writes such a file unchanged; files go-store created
+//! keep their layout.
 
 use crate::error::{Result, Stage};
 use rusqlite::{Connection, OptionalExtension};
@@ -10,7 +17,7 @@ const CREATE_ENTRIES: &str = "CREATE TABLE IF NOT EXISTS entries (
     entry_value TEXT NOT NULL,
     expires_at  INTEGER,
     PRIMARY KEY (group_name, entry_key)
-)";
+) WITHOUT ROWID";
 
 /// A partial index keeps purges from scanning the table; rows without a TTL
 /// never enter it, so plain `Set`s pay nothing for it. go-store ignores it.

@@ -24,6 +24,8 @@ pub struct TxnCore {
 impl TxnCore {
     pub(crate) fn run<R>(&self, op: Op, f: impl FnOnce(&Conn, &mut Emit) -> Result<R>) -> Result<R> {
         self.inner.ensure_ready(op)?;
+        // Before taking `staged`: a visitor calling back in must fail, not deadlock.
+        self.inner.db.not_holding_writer().map_err(|e| e.wrap(op))?;
         let mut staged = self.staged.lock();
         let active = self.inner.bus.active();
         self.inner
@@ -98,6 +100,7 @@ impl Transaction {
 
     fn finish(&self, commit: bool) -> Result<()> {
         let op = Op { base: "store.Transaction", method: if commit { "Commit" } else { "Rollback" } };
+        self.core.inner.db.not_holding_writer().map_err(|e| e.wrap(op))?;
         let core = &self.core;
         let result = core.inner.db.end_txn(core.id, commit).map_err(|e| e.wrap(op));
         // Staged events belong to the first finish only; a failed commit has

@@ -116,6 +116,28 @@ pub unsafe extern "C" fn store_options_validate(path: *const u8, path_len: usize
     call(|| config_from(bytes(path, path_len, "path")?, options)?.validate())
 }
 
+/// Checks journal settings alone (go-store `JournalConfiguration.Validate`):
+/// the first empty field of endpoint URL, organisation and bucket name is
+/// reported. Text must be UTF-8. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_journal_validate(
+    endpoint_url: *const u8,
+    endpoint_url_len: usize,
+    organisation: *const u8,
+    organisation_len: usize,
+    bucket_name: *const u8,
+    bucket_name_len: usize,
+) -> store_status {
+    call(|| {
+        JournalConfig {
+            endpoint_url: text(endpoint_url, endpoint_url_len, "endpoint_url")?.to_string(),
+            organisation: text(organisation, organisation_len, "organisation")?.to_string(),
+            bucket_name: text(bucket_name, bucket_name_len, "bucket_name")?.to_string(),
+        }
+        .validate()
+    })
+}
+
 /// Opens (creating if needed) the database at `path`, or a private one for
 /// `":memory:"`. A leading `~/` expands to `$HOME`. File databases use WAL
 /// and a 5 s busy timeout. `options` may be NULL for the defaults.

@@ -73,6 +73,16 @@ pub unsafe extern "C" fn store_scope_validate(namespace: *const u8, namespace_le
     })
 }
 
+/// Checks quota limits alone (go-store `QuotaConfig.Validate`): negative
+/// values are `STORE_INVALID_ARGUMENT`. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_quota_validate(quota: *const store_quota) -> store_status {
+    call(|| {
+        let q = quota.as_ref().ok_or_else(|| Error::invalid("store: quota is NULL"))?;
+        Quota::from(q).validate()
+    })
+}
+
 /// Frees a scoped store. NULL is ignored. No other call on it may be running.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_free(scope: *mut store_scope) {

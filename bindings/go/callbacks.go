@@ -1,0 +1,28 @@
+package store
+
+// The exported trampolines the library calls for OnChange subscriptions.
+// They live alone in this file because a cgo preamble next to //export may
+// only declare, not define, C functions.
+
+// #include <store.h>
+import "C"
+
+import "runtime/cgo"
+
+// goStoreEvent delivers one event to the callback behind handle. It runs on
+// the writing thread inside a library call, so a panic must stop here: it
+// is recovered and the event is abandoned for this callback only.
+//
+//export goStoreEvent
+func goStoreEvent(handle C.uintptr_t, event *C.store_event) {
+	defer func() { _ = recover() }()
+	callback := cgo.Handle(handle).Value().(func(Event))
+	callback(eventFromC(event))
+}
+
+// goStoreRelease frees the handle once the library no longer needs it.
+//
+//export goStoreRelease
+func goStoreRelease(handle C.uintptr_t) {
+	cgo.Handle(handle).Delete()
+}

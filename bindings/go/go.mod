@@ -1,0 +1,3 @@
+module dappco.re/go/store
+
+go 1.26

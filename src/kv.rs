@@ -206,7 +206,25 @@ pub trait Kv {
 
     /// Reads a value and hands it to `f` without copying it first. Absent or
     /// expired → `NotFound`; an expired row is deleted and an `EventDelete` sent.
+    ///
+    /// `f` (like the visitors of the other `_with` methods) runs while a
+    /// database connection is held: it must not call the store (such calls
+    /// fail with `Busy` where they would otherwise wait for that connection).
     fn get_with<R>(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        let group = group.as_ref();
+        let key = key.as_ref();
+        match self.lookup_with(group, key, f)? {
+            Some(r) => Ok(r),
+            None => {
+                let t = self.target();
+                Err(Error::not_found_at(t.op("Get"), &t.group(group), key))
+            }
+        }
+    }
+
+    /// Like [`Kv::get_with`], but a missing or expired key is `Ok(None)`
+    /// rather than an error (an expired row is still deleted, with its event).
+    fn lookup_with<R>(&self, group: impl AsRef<[u8]>, key: impl AsRef<[u8]>, f: impl FnOnce(&[u8]) -> R) -> Result<Option<R>> {
         let t = self.target();
         let op = t.op("Get");
         let group = t.group(group.as_ref());
@@ -224,8 +242,8 @@ pub trait Kv {
             Ok(Lookup::Found(f(stmt.bytes(0))))
         })?;
         match lookup {
-            Lookup::Found(r) => Ok(r),
-            Lookup::Missing => Err(Error::not_found_at(op, &group, key)),
+            Lookup::Found(r) => Ok(Some(r)),
+            Lookup::Missing => Ok(None),
             Lookup::Expired => {
                 t.write(op, false, |conn, emit| {
                     let params = [Param::Text(&group), Param::Text(key), Param::Int(now_ms())];
@@ -235,7 +253,7 @@ pub trait Kv {
                     }
                     Ok(())
                 })?;
-                Err(Error::not_found_at(op, &group, key))
+                Ok(None)
             }
         }
     }

@@ -48,6 +48,9 @@ impl Inner {
     }
 
     fn close(&self) -> Result<()> {
+        // From inside a visitor that holds the connection, closing could
+        // never finish: refuse before changing anything.
+        self.db.not_holding_writer().map_err(|e| e.wrap("store.Close"))?;
         // Closing starts by silencing events (go-store drops notifications once
         // closing has begun) and stopping the purge task, before taking the
         // close lock: a callback running on the purge thread may itself call

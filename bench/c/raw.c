@@ -37,7 +37,7 @@ static const char *const SQL[N_STMT] = {
 /* From src/schema.rs. */
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS entries (group_name TEXT NOT NULL, entry_key TEXT NOT NULL, "
-    "entry_value TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (group_name, entry_key));"
+    "entry_value TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (group_name, entry_key)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS entries_expires_at_idx ON entries (expires_at) WHERE expires_at IS NOT NULL;";
 
 typedef struct conn {

@@ -1,6 +1,6 @@
 //! The panic boundary, status codes and the per-thread last-error message.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Op};
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -51,38 +51,69 @@ pub(crate) fn status_of(kind: ErrorKind) -> store_status {
     }
 }
 
+/// The last failure on this thread. A miss (`STORE_NOT_FOUND` from a get)
+/// is common on hot paths, so its text is only formatted if someone asks.
+struct LastError {
+    /// NUL-terminated message ("" if none), valid when `missing` is `None`.
+    text: Vec<u8>,
+    /// A not-found whose message is still to be written.
+    missing: Option<Op>,
+    group: Vec<u8>,
+    key: Vec<u8>,
+}
+
 thread_local! {
-    /// NUL-terminated message of the last failure on this thread ("" if none).
-    static LAST_ERROR: RefCell<Vec<u8>> = RefCell::new(vec![0]);
+    static LAST_ERROR: RefCell<LastError> =
+        RefCell::new(LastError { text: vec![0], missing: None, group: Vec::new(), key: Vec::new() });
+}
+
+fn write_text(text: &mut Vec<u8>, message: &str) {
+    text.clear();
+    let bytes = message.as_bytes();
+    if bytes.contains(&0) {
+        // An embedded NUL (from a key in a not-found message) would cut the C string short.
+        for &b in bytes {
+            if b == 0 {
+                text.extend_from_slice(b"\\0");
+            } else {
+                text.push(b);
+            }
+        }
+    } else {
+        text.extend_from_slice(bytes);
+    }
+    text.push(0);
 }
 
 pub(crate) fn set_last_error(message: &str) {
-    LAST_ERROR.with(|m| {
-        let mut m = m.borrow_mut();
-        m.clear();
-        let bytes = message.as_bytes();
-        if bytes.contains(&0) {
-            // An embedded NUL (from a key in a not-found message) would cut the C string short.
-            for &b in bytes {
-                if b == 0 {
-                    m.extend_from_slice(b"\\0");
-                } else {
-                    m.push(b);
-                }
-            }
-        } else {
-            m.extend_from_slice(bytes);
-        }
-        m.push(0);
+    LAST_ERROR.with(|e| {
+        let mut e = e.borrow_mut();
+        e.missing = None;
+        write_text(&mut e.text, message);
     });
 }
 
+/// Records `op: group/key: store: not found` without formatting it yet and
+/// returns `STORE_NOT_FOUND`.
+pub(crate) fn set_not_found(op: Op, group: &[u8], key: &[u8]) -> store_status {
+    LAST_ERROR.with(|e| {
+        let mut e = e.borrow_mut();
+        e.missing = Some(op);
+        e.group.clear();
+        e.group.extend_from_slice(group);
+        e.key.clear();
+        e.key.extend_from_slice(key);
+    });
+    store_status::STORE_NOT_FOUND
+}
+
 fn clear_last_error() {
-    LAST_ERROR.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() != 1 {
-            m.clear();
-            m.push(0);
+    LAST_ERROR.with(|e| {
+        let mut e = e.borrow_mut();
+        e.missing = None;
+        if e.text.len() != 1 {
+            e.text.clear();
+            e.text.push(0);
         }
     });
 }
@@ -123,7 +154,16 @@ pub(crate) fn call_or<T>(default: T, f: impl FnOnce() -> T) -> T {
 /// its own message.
 #[no_mangle]
 pub extern "C" fn store_last_error() -> *const c_char {
-    call_or(c"".as_ptr(), || LAST_ERROR.with(|m| m.borrow().as_ptr() as *const c_char))
+    call_or(c"".as_ptr(), || {
+        LAST_ERROR.with(|e| {
+            let mut e = e.borrow_mut();
+            if let Some(op) = e.missing.take() {
+                let message = Error::not_found_at(op, &e.group, &e.key);
+                write_text(&mut e.text, message.message());
+            }
+            e.text.as_ptr() as *const c_char
+        })
+    })
 }
 
 /// A static name for a status code (`"STORE_NOT_FOUND"`); unknown codes give

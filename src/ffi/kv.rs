@@ -8,7 +8,7 @@
 //! inside the transaction. Views of a store or scoped store may be used from
 //! any thread at once; a transaction view from one thread at a time.
 
-use super::boundary::{call, store_status};
+use super::boundary::{call, set_not_found, store_status};
 use super::handles::{kv_ref, store_kv};
 use super::types::{bytes, need, put, store_bytes, store_pairs, store_strings, text, Packer};
 use crate::kv::Kv;
@@ -25,11 +25,40 @@ pub unsafe extern "C" fn store_get(
     key_len: usize,
     out: *mut store_bytes,
 ) -> store_status {
-    call(|| {
+    let mut miss = None;
+    let status = call(|| {
         need(out, "out")?;
-        let value = kv_ref(kv)?.get(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?)?;
-        put(out, store_bytes::from_vec(value), "out")
-    })
+        let (kv, group, key) = (kv_ref(kv)?, bytes(group, group_len, "group")?, bytes(key, key_len, "key")?);
+        match kv.lookup_with(group, key, <[u8]>::to_vec)? {
+            Some(value) => put(out, store_bytes::from_vec(value), "out"),
+            None => {
+                miss = Some(kv.target());
+                Ok(())
+            }
+        }
+    });
+    report_miss(status, miss, group, group_len, key, key_len)
+}
+
+/// Turns a lookup that found nothing into `STORE_NOT_FOUND` with its
+/// (lazily formatted) go-store message.
+unsafe fn report_miss(
+    status: store_status,
+    miss: Option<crate::kv::Target<'_>>,
+    group: *const u8,
+    group_len: usize,
+    key: *const u8,
+    key_len: usize,
+) -> store_status {
+    match miss {
+        Some(t) => {
+            // Both slices were validated inside the call.
+            let group = std::slice::from_raw_parts(if group.is_null() { [].as_ptr() } else { group }, group_len);
+            let key = std::slice::from_raw_parts(if key.is_null() { [].as_ptr() } else { key }, key_len);
+            set_not_found(t.op("Get"), &t.group(group), key)
+        }
+        None => status,
+    }
 }
 
 /// Reads a value into the caller's buffer `buf` of `capacity` bytes,
@@ -49,12 +78,14 @@ pub unsafe extern "C" fn store_get_into(
     out_len: *mut usize,
     overflow: *mut store_bytes,
 ) -> store_status {
-    call(|| {
+    let mut miss = None;
+    let status = call(|| {
         need(out_len, "out_len")?;
         if buf.is_null() && capacity > 0 {
             return Err(crate::Error::invalid(format!("store: buf is NULL but capacity is {capacity}")));
         }
-        let (len, spill) = kv_ref(kv)?.get_with(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?, |v| {
+        let (kv, g, k) = (kv_ref(kv)?, bytes(group, group_len, "group")?, bytes(key, key_len, "key")?);
+        let found = kv.lookup_with(g, k, |v| {
             if v.len() <= capacity {
                 std::ptr::copy_nonoverlapping(v.as_ptr(), buf, v.len());
                 (v.len(), None)
@@ -62,11 +93,16 @@ pub unsafe extern "C" fn store_get_into(
                 (v.len(), (!overflow.is_null()).then(|| v.to_vec()))
             }
         })?;
+        let Some((len, spill)) = found else {
+            miss = Some(kv.target());
+            return Ok(());
+        };
         if let Some(v) = spill {
             overflow.write(store_bytes::from_vec(v));
         }
         put(out_len, len, "out_len")
-    })
+    });
+    report_miss(status, miss, group, group_len, key, key_len)
 }
 
 /// Writes `value` at (`group`, `key`) with no expiry, replacing any value

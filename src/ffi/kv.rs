@@ -220,19 +220,32 @@ pub unsafe extern "C" fn store_delete_prefix(kv: *mut store_kv, prefix: *const u
     call(|| kv_ref(kv)?.delete_prefix(bytes(prefix, prefix_len, "prefix")?))
 }
 
+/// Packs the rows `fill` visits into `*out` (one allocation for the caller to free).
+unsafe fn write_pairs(
+    out: *mut store_pairs,
+    fill: impl FnOnce(&mut dyn FnMut(&[u8], &[u8])) -> crate::Result<()>,
+) -> crate::Result<()> {
+    need(out, "out")?;
+    let mut packer = Packer::default();
+    fill(&mut |k, v| {
+        packer.push(k);
+        packer.push(v);
+    })?;
+    put(out, packer.into_pairs(), "out")
+}
+
+/// Packs `parts` into `*out`.
+unsafe fn write_strings(out: *mut store_strings, parts: &[Vec<u8>]) -> crate::Result<()> {
+    let mut packer = Packer::default();
+    parts.iter().for_each(|p| packer.push(p));
+    put(out, packer.into_strings(), "out")
+}
+
 /// Writes the live rows of `group`, ordered by key (bytewise), to `*out` as
 /// one packed list the caller frees with `store_pairs_free`.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_all(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut store_pairs) -> store_status {
-    call(|| {
-        need(out, "out")?;
-        let mut packer = Packer::default();
-        kv_ref(kv)?.get_all_with(bytes(group, group_len, "group")?, &mut |k, v| {
-            packer.push(k);
-            packer.push(v);
-        })?;
-        put(out, packer.into_pairs(), "out")
-    })
+    call(|| write_pairs(out, |visit| kv_ref(kv)?.get_all_with(bytes(group, group_len, "group")?, visit)))
 }
 
 /// Like `store_get_all`, but at most `limit` rows starting at `offset`.
@@ -247,15 +260,7 @@ pub unsafe extern "C" fn store_get_page(
     limit: i64,
     out: *mut store_pairs,
 ) -> store_status {
-    call(|| {
-        need(out, "out")?;
-        let mut packer = Packer::default();
-        kv_ref(kv)?.get_page_with(bytes(group, group_len, "group")?, offset, limit, &mut |k, v| {
-            packer.push(k);
-            packer.push(v);
-        })?;
-        put(out, packer.into_pairs(), "out")
-    })
+    call(|| write_pairs(out, |visit| kv_ref(kv)?.get_page_with(bytes(group, group_len, "group")?, offset, limit, visit)))
 }
 
 /// Writes the distinct names of groups with live rows starting with
@@ -291,9 +296,7 @@ pub unsafe extern "C" fn store_get_split(
             bytes(key, key_len, "key")?,
             bytes(separator, separator_len, "separator")?,
         )?;
-        let mut packer = Packer::default();
-        parts.iter().for_each(|p| packer.push(p));
-        put(out, packer.into_strings(), "out")
+        write_strings(out, &parts)
     })
 }
 
@@ -311,9 +314,7 @@ pub unsafe extern "C" fn store_get_fields(
     call(|| {
         need(out, "out")?;
         let parts = kv_ref(kv)?.get_fields(bytes(group, group_len, "group")?, bytes(key, key_len, "key")?)?;
-        let mut packer = Packer::default();
-        parts.iter().for_each(|p| packer.push(p));
-        put(out, packer.into_strings(), "out")
+        write_strings(out, &parts)
     })
 }
 

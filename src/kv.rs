@@ -471,11 +471,8 @@ pub trait Kv {
     fn render(&self, template: &str, group: impl AsRef<[u8]>) -> Result<String> {
         let t = self.target();
         let op = t.op("Render");
-        let mut vars = Vec::new();
-        self.get_all_with(group, &mut |k, v| {
-            vars.push((String::from_utf8_lossy(k).into_owned(), String::from_utf8_lossy(v).into_owned()))
-        })
-        .map_err(|e| e.wrap(format!("{op}: iterate rows")))?;
+        let mut vars = render::Vars::default();
+        self.get_all_with(group, &mut |k, v| vars.push(k, v)).map_err(|e| e.wrap(format!("{op}: iterate rows")))?;
         render::render(template, vars).map_err(|e| e.wrap(op))
     }
 

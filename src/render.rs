@@ -3,9 +3,10 @@
 //! the same template renders the same text in every language.
 
 use crate::error::{Error, ErrorKind, Result};
+use minijinja::value::{Enumerator, Object};
 use minijinja::{Environment, Value};
 use parking_lot::Mutex;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Parsed templates by source text. Parsing dominates a small render, and
@@ -38,13 +39,52 @@ fn compiled(template: &str) -> Result<Arc<Environment<'static>>> {
     Ok(env)
 }
 
+/// A group's rows as template variables, packed in one buffer and looked
+/// up by name only when the template asks, so rendering does not build a
+/// map of every row first.
+#[derive(Debug, Default)]
+pub(crate) struct Vars {
+    arena: Vec<u8>,
+    /// (key start, key end, value end) per row, in ascending key order.
+    rows: Vec<(usize, usize, usize)>,
+}
+
+impl Vars {
+    /// Adds a row; rows must arrive in ascending key order (as the store lists them).
+    pub(crate) fn push(&mut self, key: &[u8], value: &[u8]) {
+        let start = self.arena.len();
+        self.arena.extend_from_slice(key);
+        let key_end = self.arena.len();
+        self.arena.extend_from_slice(value);
+        self.rows.push((start, key_end, self.arena.len()));
+    }
+
+    fn key(&self, row: &(usize, usize, usize)) -> &[u8] {
+        &self.arena[row.0..row.1]
+    }
+}
+
+impl Object for Vars {
+    fn get_value(self: &Arc<Self>, name: &Value) -> Option<Value> {
+        let name = name.as_str()?;
+        let i = self.rows.binary_search_by(|row| self.key(row).cmp(name.as_bytes())).ok()?;
+        let (_, key_end, value_end) = self.rows[i];
+        Some(Value::from(String::from_utf8_lossy(&self.arena[key_end..value_end]).into_owned()))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let keys: Vec<Value> =
+            self.rows.iter().map(|row| Value::from(String::from_utf8_lossy(self.key(row)).into_owned())).collect();
+        Enumerator::Values(keys)
+    }
+}
+
 /// Renders `template` with `vars` as top-level variables. A missing variable
 /// renders `<no value>`, as Go's `text/template` does for a map.
-pub(crate) fn render(template: &str, vars: Vec<(String, String)>) -> Result<String> {
+pub(crate) fn render(template: &str, vars: Vars) -> Result<String> {
     let env = compiled(template)?;
     let tmpl = env.get_template("render").map_err(|e| Error::new(ErrorKind::Internal, format!("render: {e}")))?;
-    let context: BTreeMap<String, Value> = vars.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
-    tmpl.render(context).map_err(|e| Error::new(ErrorKind::Template, format!("execute template: {e}")))
+    tmpl.render(Value::from_object(vars)).map_err(|e| Error::new(ErrorKind::Template, format!("execute template: {e}")))
 }
 
 /// Inside `{{ … }}` tags, turns a Go field reference `.name` (a dot not
@@ -81,20 +121,25 @@ fn rewrite_go_fields(template: &str) -> String {
 mod tests {
     use super::*;
 
-    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    fn vars(pairs: &[(&str, &str)]) -> Vars {
+        let mut v = Vars::default();
+        for (k, val) in pairs {
+            v.push(k.as_bytes(), val.as_bytes());
+        }
+        v
     }
 
     #[test]
     fn go_field_form_renders() {
         let v = vars(&[("host", "smtp.example.com"), ("port", "587")]);
-        assert_eq!(render("{{ .host }}:{{ .port }}", v.clone()).unwrap(), "smtp.example.com:587");
+        assert_eq!(render("{{ .host }}:{{ .port }}", v).unwrap(), "smtp.example.com:587");
+        let v = vars(&[("host", "smtp.example.com"), ("port", "587")]);
         assert_eq!(render("{{host}}:{{ port }}", v).unwrap(), "smtp.example.com:587");
     }
 
     #[test]
     fn missing_variable_is_no_value() {
-        assert_eq!(render("[{{ .absent }}]", vec![]).unwrap(), "[<no value>]");
+        assert_eq!(render("[{{ .absent }}]", Vars::default()).unwrap(), "[<no value>]");
     }
 
     #[test]
@@ -104,7 +149,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_template_errors() {
-        let e = render("{{ .a ", vec![]).unwrap_err();
+        let e = render("{{ .a ", Vars::default()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Template);
         assert!(e.message().starts_with("parse template"), "{e}");
     }

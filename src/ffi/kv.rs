@@ -29,8 +29,8 @@ pub unsafe extern "C" fn store_get(
     let status = call(|| {
         need(out, "out")?;
         let (kv, group, key) = (kv_ref(kv)?, bytes(group, group_len, "group")?, bytes(key, key_len, "key")?);
-        match kv.lookup_with(group, key, <[u8]>::to_vec)? {
-            Some(value) => put(out, store_bytes::from_vec(value), "out"),
+        match kv.lookup_with(group, key, store_bytes::copy_of)? {
+            Some(value) => put(out, value, "out"),
             None => {
                 miss = Some(kv.target());
                 Ok(())

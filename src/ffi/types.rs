@@ -41,6 +41,13 @@ impl store_bytes {
         let boxed = v.into_boxed_slice();
         store_bytes { ptr: Box::into_raw(boxed) as *mut u8, len }
     }
+
+    /// Copies `bytes` with its trailing NUL in one allocation.
+    pub(crate) fn copy_of(bytes: &[u8]) -> store_bytes {
+        let mut v = Vec::with_capacity(bytes.len() + 1);
+        v.extend_from_slice(bytes);
+        store_bytes::from_vec(v)
+    }
 }
 
 /// One row of a list: a key and its value, both borrowed from the list.
@@ -77,10 +84,22 @@ pub struct store_strings {
 
 /// Builds packed lists: every string goes into one arena (each followed by a
 /// NUL), then the item array is laid over it once the arena stops moving.
-#[derive(Default)]
 pub(crate) struct Packer {
     arena: Vec<u8>,
     spans: Vec<(usize, usize)>,
+}
+
+thread_local! {
+    /// Sizes of the last list packed on this thread: callers tend to ask for
+    /// similar lists again, so reserving that much avoids regrowing.
+    static LAST_SIZES: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+impl Default for Packer {
+    fn default() -> Packer {
+        let (arena, spans) = LAST_SIZES.with(|s| s.get());
+        Packer { arena: Vec::with_capacity(arena), spans: Vec::with_capacity(spans) }
+    }
 }
 
 struct PackedPairs {
@@ -101,11 +120,18 @@ impl Packer {
         self.spans.push((start, bytes.len()));
     }
 
+    fn remember_sizes(&self) {
+        // Capped, so one huge list does not make every later small one reserve as much.
+        const MAX_ARENA: usize = 4 << 20;
+        LAST_SIZES.with(|s| s.set((self.arena.len().min(MAX_ARENA), self.spans.len().min(MAX_ARENA / 16))));
+    }
+
     fn slices(&self) -> impl Iterator<Item = store_slice> + '_ {
         self.spans.iter().map(|&(s, l)| store_slice { ptr: unsafe { self.arena.as_ptr().add(s) }, len: l })
     }
 
     pub(crate) fn into_pairs(self) -> store_pairs {
+        self.remember_sizes();
         let mut slices = self.slices();
         let mut items = Vec::with_capacity(self.spans.len() / 2);
         while let (Some(key), Some(value)) = (slices.next(), slices.next()) {
@@ -118,6 +144,7 @@ impl Packer {
     }
 
     pub(crate) fn into_strings(self) -> store_strings {
+        self.remember_sizes();
         let items: Vec<store_slice> = self.slices().collect();
         let owner = Box::new(PackedStrings { _arena: self.arena, items });
         let (items, len) = if owner.items.is_empty() { (ptr::null(), 0) } else { (owner.items.as_ptr(), owner.items.len()) };

@@ -194,9 +194,8 @@ impl Watcher {
 
     /// Stops delivery (go-store `Unwatch`); buffered events stay readable. Idempotent.
     pub fn close(&self) {
-        match self.inner.upgrade() {
-            Some(inner) => inner.bus.unwatch(&self.queue),
-            None => {}
+        if let Some(inner) = self.inner.upgrade() {
+            inner.bus.unwatch(&self.queue);
         }
     }
 }

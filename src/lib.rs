@@ -12,33 +12,19 @@
 //! assert_eq!(db.get("config", "colour").unwrap(), b"blue");
 //! ```
 
-mod clock;
-mod config;
-mod database;
-mod error;
+mod base;
+mod engine;
 mod events;
 mod kv;
-mod prefix;
-mod quota;
-mod render;
-mod schema;
-mod scope;
-mod sql;
-mod statement;
 mod store;
-mod text;
-mod txn;
 
 pub mod ffi;
 
-pub use config::{normalise_directory, Config, JournalConfig, Synchronous, DEFAULT_PURGE_INTERVAL, DEFAULT_WORKSPACE_STATE_DIRECTORY, MEMORY_PATH};
-pub use error::{Error, ErrorKind, Result, NOT_FOUND_TEXT, QUOTA_EXCEEDED_TEXT};
-pub use events::{Event, EventKind, WatchEnd, WatchQueue, DEFAULT_WATCH_CAPACITY};
-pub use kv::{KeyValue, Kv, KvIter, Target, ITER_PAGE_SIZE};
-pub use quota::{Quota, Usage};
-pub use scope::{is_valid_namespace, validate_scope, ScopedStore, ScopedTransaction, DEFAULT_GROUP};
-pub use store::{Store, Subscription, Watcher};
-pub use txn::Transaction;
+pub use base::config::{normalise_directory, Config, JournalConfig, Synchronous, DEFAULT_PURGE_INTERVAL, DEFAULT_WORKSPACE_STATE_DIRECTORY, MEMORY_PATH};
+pub use base::error::{Error, ErrorKind, Result, NOT_FOUND_TEXT, QUOTA_EXCEEDED_TEXT};
+pub use events::{Event, EventKind, Subscription, WatchEnd, WatchQueue, Watcher, DEFAULT_WATCH_CAPACITY};
+pub use kv::{is_valid_namespace, validate_scope, KeyValue, Kv, KvIter, Quota, Target, Usage, DEFAULT_GROUP, ITER_PAGE_SIZE};
+pub use store::{ScopedStore, ScopedTransaction, Store, Transaction};
 
 /// Version of this library (`MAJOR.MINOR.PATCH`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -888,15 +888,17 @@ func TestStore_PurgeExpired_Good(t *testing.T) {
 		t.Fatalf("empty: %d %v", n, err)
 	}
 	mustSet(t, s, "g", "keep", "v")
+	// Long enough that a loaded machine (the race detector, parallel builds)
+	// cannot let the rows expire before the first purge.
 	for _, k := range []string{"a", "b"} {
-		if err := s.SetWithTTL("g", k, "v", time.Millisecond); err != nil {
+		if err := s.SetWithTTL("g", k, "v", 300*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n, _ := s.PurgeExpired(); n != 0 {
 		t.Fatalf("purged %d live rows", n)
 	}
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(350 * time.Millisecond)
 	events := s.Watch("*")
 	if n, err := s.PurgeExpired(); n != 2 || err != nil {
 		t.Fatalf("purged %d %v", n, err)

@@ -1,6 +1,6 @@
 //! The panic boundary, status codes and the per-thread last-error message.
 
-use crate::error::{Error, ErrorKind, Op};
+use crate::base::error::{Error, ErrorKind, Op};
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};

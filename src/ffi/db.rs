@@ -3,9 +3,9 @@
 use super::boundary::{call, call_or, store_status};
 use super::handles::{db_ref, store_db, store_kv, KvObject};
 use super::types::{bytes, need, put, store_slice, text};
-use crate::config::{Config, JournalConfig, Synchronous};
-use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::base::config::{Config, JournalConfig, Synchronous};
+use crate::base::error::{Error, Result};
+use crate::Store;
 use std::time::Duration;
 
 /// `synchronous` default: `STORE_SYNC_FULL`, go-store's effective setting.
@@ -240,10 +240,10 @@ pub unsafe extern "C" fn store_options_normalise(options: *mut store_options) ->
     call(|| {
         let o = options.as_mut().ok_or_else(|| Error::invalid("store: options is NULL"))?;
         if o.purge_interval_ms == 0 {
-            o.purge_interval_ms = crate::config::DEFAULT_PURGE_INTERVAL.as_millis() as i64;
+            o.purge_interval_ms = crate::base::config::DEFAULT_PURGE_INTERVAL.as_millis() as i64;
         }
         let dir = text(o.workspace_state_directory.ptr, o.workspace_state_directory.len, "options.workspace_state_directory")?;
-        o.workspace_state_directory = store_slice::of(crate::config::normalise_directory(dir).as_bytes());
+        o.workspace_state_directory = store_slice::of(crate::base::config::normalise_directory(dir).as_bytes());
         Ok(())
     })
 }

@@ -3,10 +3,10 @@
 use super::boundary::{call, call_or, set_last_error, store_status};
 use super::handles::{kv_ref, store_kv};
 use super::types::{bytes, need, put, store_slice};
-use crate::error::{Error, ErrorKind};
+use crate::base::error::{Error, ErrorKind};
 use crate::events::{Event, WatchEnd};
 use crate::kv::Kv;
-use crate::store::{Subscription, Watcher};
+use crate::{Subscription, Watcher};
 use parking_lot::Mutex;
 use std::ffi::{c_char, c_void};
 use std::time::Duration;

@@ -2,11 +2,11 @@
 //! `store_kv`, so one set of `store_get`/`store_set`/… functions serves the
 //! store, scoped stores, transactions and scoped transactions.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use crate::kv::{Kv, Target};
-use crate::scope::{ScopedStore, ScopedTransaction};
-use crate::store::Store;
-use crate::txn::Transaction;
+use crate::{ScopedStore, ScopedTransaction};
+use crate::Store;
+use crate::Transaction;
 
 pub(crate) enum KvObject {
     Store(Store),

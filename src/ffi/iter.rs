@@ -5,7 +5,7 @@ use super::boundary::{call, call_or, store_status};
 use super::handles::{kv_ref, store_kv};
 use super::types::{bytes, need, put, store_pairs, store_slice, Packer};
 use crate::kv::{KeyValue, Kv, KvIter};
-use crate::error::Error;
+use crate::base::error::Error;
 
 /// An iterator over a group's live rows. Use from one thread at a time;
 /// free with `store_iter_free`. Keeps its store alive; fails with

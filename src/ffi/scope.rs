@@ -3,9 +3,9 @@
 use super::boundary::{call, call_or, store_status};
 use super::handles::{db_ref, scope_ref, store_kv, store_scope, KvObject};
 use super::types::{bytes, need, put, store_slice, text};
-use crate::error::Error;
-use crate::quota::{Quota, Usage};
-use crate::scope::{validate_scope, ScopedStore};
+use crate::base::error::Error;
+use crate::kv::quota::{Quota, Usage};
+use crate::{validate_scope, ScopedStore};
 
 /// Limits for a namespace; 0 means unlimited.
 #[repr(C)]

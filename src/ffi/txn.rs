@@ -3,7 +3,7 @@
 use super::boundary::{call, call_or, set_last_error, store_status};
 use super::handles::{kv_ref, store_kv, store_txn, KvObject};
 use super::types::{need, put};
-use crate::error::Error;
+use crate::base::error::Error;
 use std::ffi::{c_void, CStr};
 
 /// Begins a transaction on a store or scoped store view (`BEGIN IMMEDIATE`).

@@ -1,6 +1,6 @@
 //! Byte slices in, owned buffers and packed lists out.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use std::ffi::c_void;
 use std::ptr;
 

@@ -1,7 +1,7 @@
 //! Store configuration: go-store's `StoreConfig` plus the durability and
 //! locking choices it left to the driver.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use std::path::PathBuf;
 use std::time::Duration;
 

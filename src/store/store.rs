@@ -1,15 +1,17 @@
 //! The store handle: opening, closing, accessors and the background purge.
 
-use crate::config::Config;
-use crate::database::Database;
-use crate::error::{Op, Result};
-use crate::events::{Callback, EventBus, Filter, SubscriberHandle, WatchQueue};
-use crate::kv::{Exec, Kv, Target};
-use parking_lot::{Condvar, Mutex};
+use super::purge::Purger;
+use crate::base::config::Config;
+use crate::base::error::{Op, Result};
+use crate::engine::database::Database;
+use crate::engine::statement::Conn;
+use crate::events::EventBus;
+use crate::kv::quota::UsageCache;
+use crate::kv::target::{Backend, Emit};
+use crate::kv::{in_transaction, Kv, Target};
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Weak};
-use std::thread::{self, JoinHandle, ThreadId};
-use std::time::Duration;
+use std::sync::Arc;
 
 const OPEN: u8 = 0;
 const CLOSING: u8 = 1;
@@ -25,8 +27,8 @@ pub struct Store {
 pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) db: Database,
-    pub(crate) bus: EventBus,
-    pub(crate) usage: crate::quota::UsageCache,
+    pub(crate) bus: Arc<EventBus>,
+    pub(crate) usage: UsageCache,
     state: AtomicU8,
     close_lock: Mutex<()>,
     purge: Mutex<Option<Purger>>,
@@ -85,7 +87,7 @@ impl Store {
 
     /// Opens a private in-memory store.
     pub fn open_in_memory() -> Result<Store> {
-        Store::open(Config::new(crate::config::MEMORY_PATH))
+        Store::open(Config::new(crate::base::config::MEMORY_PATH))
     }
 
     /// Like `open`, reporting errors under `operation` (e.g. `store.NewConfigured`).
@@ -93,12 +95,12 @@ impl Store {
         config.validate().map_err(|e| e.wrap(format!("{operation}: validate config")))?;
         let config = config.normalised();
         let db = Database::open(&config).map_err(|e| e.wrap(operation))?;
-        let interval = config.purge_interval.unwrap_or(crate::config::DEFAULT_PURGE_INTERVAL);
+        let interval = config.purge_interval.unwrap_or(crate::base::config::DEFAULT_PURGE_INTERVAL);
         let inner = Arc::new(Inner {
             config,
             db,
-            bus: EventBus::new(),
-            usage: crate::quota::UsageCache::default(),
+            bus: Arc::new(EventBus::new()),
+            usage: UsageCache::default(),
             state: AtomicU8::new(OPEN),
             close_lock: Mutex::new(()),
             purge: Mutex::new(None),
@@ -148,107 +150,55 @@ impl Store {
 
 impl Kv for Store {
     fn target(&self) -> Target<'_> {
-        Target { exec: Exec::Store(&self.inner), scope: None }
+        Target::new(&self.inner, None)
     }
 }
 
-/// A registered change callback. Dropping it does not unsubscribe; call
-/// [`Subscription::cancel`].
-pub struct Subscription {
-    inner: Weak<Inner>,
-    handle: Arc<SubscriberHandle>,
-}
-
-impl Subscription {
-    pub(crate) fn register(inner: &Arc<Inner>, filter: Filter, callback: Callback) -> Result<Subscription> {
-        match inner.bus.subscribe(filter, callback) {
-            Some(handle) => Ok(Subscription { inner: Arc::downgrade(inner), handle }),
-            None => Err(Op { base: "store", method: "OnChange" }.closed()),
-        }
+/// Autocommit: reads use a pooled reader (file databases), writes the writer;
+/// events go out after commit, on the writing thread.
+impl Backend for Arc<Inner> {
+    fn ensure_ready(&self, op: Op) -> Result<()> {
+        Inner::ensure_ready(self, op)
     }
 
-    /// Stops delivery. Waits for running calls of this callback unless called
-    /// from inside it. Idempotent.
-    pub fn cancel(&self) {
-        if let Some(inner) = self.inner.upgrade() {
-            inner.bus.unsubscribe(&self.handle);
-        }
-    }
-}
-
-/// A bounded queue of events (go-store `Watch`).
-pub struct Watcher {
-    inner: Weak<Inner>,
-    queue: Arc<WatchQueue>,
-}
-
-impl Watcher {
-    pub(crate) fn register(inner: &Arc<Inner>, filter: Filter, capacity: usize) -> Watcher {
-        Watcher { inner: Arc::downgrade(inner), queue: inner.bus.watch(filter, capacity) }
+    fn read(&self, op: Op, f: &mut dyn FnMut(&Conn) -> Result<()>) -> Result<()> {
+        Inner::ensure_ready(self, op)?;
+        self.db.with_reader(|| self.is_closed(), f).map_err(|e| e.wrap(op))
     }
 
-    /// The queue: read it with `next`.
-    pub fn queue(&self) -> &WatchQueue {
-        &self.queue
-    }
-
-    /// Stops delivery (go-store `Unwatch`); buffered events stay readable. Idempotent.
-    pub fn close(&self) {
-        if let Some(inner) = self.inner.upgrade() {
-            inner.bus.unwatch(&self.queue);
-        }
-    }
-}
-
-impl std::ops::Deref for Watcher {
-    type Target = WatchQueue;
-    fn deref(&self) -> &WatchQueue {
-        &self.queue
-    }
-}
-
-/// The background task that runs `purge_expired` every interval.
-struct Purger {
-    stop: Arc<(Mutex<bool>, Condvar)>,
-    thread: Option<JoinHandle<()>>,
-    thread_id: ThreadId,
-}
-
-impl Purger {
-    fn start(inner: Weak<Inner>, interval: Duration) -> Purger {
-        let stop = Arc::new((Mutex::new(false), Condvar::new()));
-        let signal = stop.clone();
-        let thread = thread::Builder::new()
-            .name("store-purge".into())
-            .spawn(move || loop {
-                {
-                    let mut stopped = signal.0.lock();
-                    if !*stopped {
-                        signal.1.wait_for(&mut stopped, interval);
+    fn write(&self, op: Op, atomic: bool, f: &mut dyn FnMut(&Conn, &mut Emit) -> Result<()>) -> Result<()> {
+        Inner::ensure_ready(self, op)?;
+        let mut events = Vec::new();
+        let active = self.bus.active();
+        self.db
+            .with_writer(
+                || self.is_closed(),
+                |conn| {
+                    let mut emit = Emit { active, events: &mut events, usage: &self.usage };
+                    if atomic {
+                        in_transaction(conn, |c| f(c, &mut emit))
+                    } else {
+                        f(conn, &mut emit)
                     }
-                    if *stopped {
-                        return;
-                    }
-                }
-                let Some(inner) = inner.upgrade() else { return };
-                let store = Store { inner };
-                let _ = store.purge_expired();
-                // Dropping the last handle here would close the store on this
-                // thread; `stop` knows not to join itself.
-                drop(store);
-            })
-            .expect("spawn purge thread");
-        let thread_id = thread.thread().id();
-        Purger { stop, thread: Some(thread), thread_id }
+                },
+            )
+            .map_err(|e| e.wrap(op))?;
+        if !events.is_empty() {
+            self.bus.dispatch(events);
+        }
+        Ok(())
     }
 
-    fn stop(mut self) {
-        *self.stop.0.lock() = true;
-        self.stop.1.notify_all();
-        if thread::current().id() != self.thread_id {
-            if let Some(t) = self.thread.take() {
-                let _ = t.join();
-            }
-        }
+    fn in_transaction(&self) -> bool {
+        false
+    }
+
+    fn events(&self) -> Option<&Arc<EventBus>> {
+        Some(&self.bus)
+    }
+
+    fn to_owned(&self) -> Box<dyn Backend> {
+        Box::new(self.clone())
     }
 }
+

@@ -1,6 +1,6 @@
 //! Byte-range bounds for group-prefix filters.
 
-use crate::statement::Param;
+use crate::engine::statement::Param;
 
 /// The half-open range of TEXT values that start with a prefix.
 pub(crate) struct PrefixRange {

@@ -2,11 +2,11 @@
 //! bytes of live rows), checked inside the write's transaction so two writers
 //! can never overshoot together.
 
-use crate::clock::now_ms;
-use crate::error::{Error, Result, Stage};
-use crate::prefix::PrefixRange;
-use crate::scope::ScopeSpec;
-use crate::statement::{Conn, Param, Sql};
+use crate::base::clock::now_ms;
+use crate::base::error::{Error, Result, Stage};
+use crate::engine::prefix::PrefixRange;
+use crate::kv::namespace::ScopeSpec;
+use crate::engine::statement::{Conn, Param, Sql};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

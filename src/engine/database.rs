@@ -2,11 +2,11 @@
 //! across calls, and (for file databases) a small pool of WAL readers so reads
 //! never queue behind a long write or an open transaction.
 
-use crate::config::Config;
-use crate::error::{Error, ErrorKind, Result, Stage};
-use crate::schema;
+use crate::base::config::Config;
+use crate::base::error::{Error, ErrorKind, Result, Stage};
+use crate::engine::schema;
 use parking_lot::{Condvar, Mutex};
-use crate::statement::{Conn, Sql};
+use crate::engine::statement::{Conn, Sql};
 use rusqlite::{Connection, OpenFlags};
 use std::cell::Cell;
 use std::thread::{self, ThreadId};

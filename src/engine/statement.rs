@@ -5,7 +5,7 @@
 //! every key-value operation runs through here, so it costs what the same
 //! SQL costs from C.
 
-use crate::sql;
+use crate::engine::sql;
 use rusqlite::ffi;
 use rusqlite::Connection;
 use std::cell::Cell;

@@ -3,19 +3,15 @@
 //! operation runs (autocommit on the store, or inside a transaction) and how
 //! group names map (plain, or under a namespace).
 
-use crate::clock::now_ms;
-use crate::error::{Error, Op, Result, Stage};
-use crate::events::{Emit, EventKind, Filter};
-use crate::prefix::PrefixRange;
-use crate::quota;
-use crate::render;
-use crate::scope::ScopeSpec;
-use crate::store::{Inner, Subscription, Watcher};
-use crate::text;
-use crate::txn::TxnCore;
-use crate::statement::{Conn, Param, Sql};
-use std::borrow::Cow;
-use std::sync::Arc;
+use super::iter::KvIter;
+use super::target::Target;
+use super::{quota, render};
+use crate::base::clock::now_ms;
+use crate::base::error::{Error, Op, Result, Stage};
+use crate::base::text;
+use crate::engine::prefix::PrefixRange;
+use crate::engine::statement::{Conn, Param, Sql};
+use crate::events::{EventKind, Filter, Subscription, Watcher};
 use std::time::Duration;
 
 /// Rows fetched per page by iterators; the connection is released between pages.
@@ -30,100 +26,7 @@ pub struct KeyValue {
     pub value: Vec<u8>,
 }
 
-/// Where an operation runs.
-#[derive(Clone, Copy)]
-pub enum Exec<'a> {
-    /// Autocommit on the store (reads may use a reader connection).
-    Store(&'a Arc<Inner>),
-    /// Inside an open transaction.
-    Txn(&'a Arc<TxnCore>),
-}
-
-/// An operation's destination: where it runs and the namespace, if any.
-#[derive(Clone, Copy)]
-pub struct Target<'a> {
-    pub(crate) exec: Exec<'a>,
-    pub(crate) scope: Option<&'a Arc<ScopeSpec>>,
-}
-
-impl<'a> Target<'a> {
-    pub(crate) fn op(&self, method: &'static str) -> Op {
-        let base = match (self.exec, self.scope.is_some()) {
-            (Exec::Store(_), false) => "store",
-            (Exec::Store(_), true) => "store.ScopedStore",
-            (Exec::Txn(_), false) => "store.Transaction",
-            (Exec::Txn(_), true) => "store.ScopedStoreTransaction",
-        };
-        Op { base, method }
-    }
-
-    pub(crate) fn inner(&self) -> &'a Arc<Inner> {
-        match self.exec {
-            Exec::Store(inner) => inner,
-            Exec::Txn(core) => &core.inner,
-        }
-    }
-
-    /// Maps a caller's group to the stored group (`namespace:group` when scoped).
-    pub(crate) fn group<'g>(&self, group: &'g [u8]) -> Cow<'g, [u8]> {
-        match self.scope {
-            None => Cow::Borrowed(group),
-            Some(spec) => Cow::Owned([spec.prefix(), group].concat()),
-        }
-    }
-
-    /// Strips the namespace from a stored group name.
-    pub(crate) fn local<'g>(&self, group: &'g [u8]) -> &'g [u8] {
-        match self.scope {
-            Some(spec) => group.strip_prefix(spec.prefix()).unwrap_or(group),
-            None => group,
-        }
-    }
-
-    pub(crate) fn read<R>(&self, op: Op, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
-        match self.exec {
-            Exec::Store(inner) => {
-                inner.ensure_ready(op)?;
-                inner.db.with_reader(|| inner.is_closed(), f).map_err(|e| e.wrap(op))
-            }
-            Exec::Txn(core) => core.run(op, |conn, _| f(conn)),
-        }
-    }
-
-    /// Runs a write; `atomic` wraps a multi-statement write in its own
-    /// transaction when not already inside one. Events go out after commit
-    /// (store) or are staged (transaction).
-    pub(crate) fn write<R>(&self, op: Op, atomic: bool, f: impl FnOnce(&Conn, &mut Emit) -> Result<R>) -> Result<R> {
-        match self.exec {
-            Exec::Store(inner) => {
-                inner.ensure_ready(op)?;
-                let mut events = Vec::new();
-                let active = inner.bus.active();
-                let result = inner
-                    .db
-                    .with_writer(
-                        || inner.is_closed(),
-                        |conn| {
-                            let mut emit = Emit { active, events: &mut events, usage: &inner.usage };
-                            if atomic {
-                                in_transaction(conn, |c| f(c, &mut emit))
-                            } else {
-                                f(conn, &mut emit)
-                            }
-                        },
-                    )
-                    .map_err(|e| e.wrap(op))?;
-                if !events.is_empty() {
-                    inner.bus.dispatch(events);
-                }
-                Ok(result)
-            }
-            Exec::Txn(core) => core.run(op, f),
-        }
-    }
-}
-
-fn in_transaction<R>(conn: &Conn, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
+pub(crate) fn in_transaction<R>(conn: &Conn, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
     conn.stmt(Sql::Begin).and_then(|mut s| s.execute()).stage("begin transaction")?;
     let rollback = || {
         let _ = conn.stmt(Sql::Rollback).and_then(|mut s| s.execute());
@@ -166,7 +69,7 @@ fn query_int(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str) -> Result
 }
 
 /// Visits every row of a query, passing its first two columns as bytes.
-fn each_row(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str, visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<()> {
+pub(crate) fn each_row(conn: &Conn, sql: Sql, params: &[Param<'_>], stage: &str, visit: &mut dyn FnMut(&[u8], &[u8])) -> Result<()> {
     let mut stmt = conn.stmt(sql).stage(stage)?;
     stmt.bind(params).stage(stage)?;
     while stmt.step().stage("rows iteration")? {
@@ -183,7 +86,7 @@ enum Lookup<R> {
 
 /// Visits the live rows of `group` in key order, `limit` rows from `offset`
 /// (`limit < 0` means all).
-fn scan_group(
+pub(crate) fn scan_group(
     conn: &Conn,
     group: &[u8],
     now: i64,
@@ -402,7 +305,7 @@ pub trait Kv {
             return Err(Error::invalid("limit must be zero or positive").wrap(op));
         }
         if limit == 0 {
-            return t.inner().ensure_ready(op);
+            return t.ensure_ready(op);
         }
         page(t, op, group.as_ref(), offset, limit, visit)
     }
@@ -419,20 +322,14 @@ pub trait Kv {
     /// them, so the loop body may call the store.
     fn iter(&self, group: impl AsRef<[u8]>) -> KvIter {
         let t = self.target();
-        KvIter {
-            target: OwnedTarget::from(t),
-            group: t.group(group.as_ref()).into_owned(),
-            after: None,
-            page: std::collections::VecDeque::new(),
-            done: false,
-        }
+        KvIter::new(t, t.group(group.as_ref()).into_owned())
     }
 
     /// Like [`Kv::iter`], but fails at once (rather than on the first row)
     /// when the store is closed.
     fn try_iter(&self, group: impl AsRef<[u8]>) -> Result<KvIter> {
         let t = self.target();
-        t.inner().ensure_ready(t.op("All"))?;
+        t.ensure_ready(t.op("All"))?;
         Ok(self.iter(group))
     }
 
@@ -497,22 +394,22 @@ pub trait Kv {
     /// commit, outside every lock, and may call the store.
     fn subscribe(&self, group: impl AsRef<[u8]>, callback: impl Fn(&crate::Event) + Send + Sync + 'static) -> Result<Subscription> {
         let t = self.target();
-        let Exec::Store(inner) = t.exec else {
+        let Some(bus) = t.backend.events() else {
             return Err(Error::invalid("store.OnChange: subscribe on the store or scoped store, not a transaction"));
         };
         let filter = Filter::new(t.scope.map(|s| s.prefix().to_vec()), group.as_ref());
-        Subscription::register(inner, filter, Box::new(callback))
+        Subscription::register(bus, filter, Box::new(callback))
     }
 
     /// Opens a bounded watch queue on `group` (`"*"` for all); `capacity` 0 means 16.
     /// On a closed store the queue comes back already closed.
     fn watch(&self, group: impl AsRef<[u8]>, capacity: usize) -> Result<Watcher> {
         let t = self.target();
-        let Exec::Store(inner) = t.exec else {
+        let Some(bus) = t.backend.events() else {
             return Err(Error::invalid("store.Watch: watch the store or scoped store, not a transaction"));
         };
         let filter = Filter::new(t.scope.map(|s| s.prefix().to_vec()), group.as_ref());
-        Ok(Watcher::register(inner, filter, capacity))
+        Ok(Watcher::register(bus, filter, capacity))
     }
 }
 
@@ -526,10 +423,11 @@ fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: 
     let op = t.op(if t.scope.is_some() { scoped_method(method) } else { method });
     let stored = t.group(group);
     let quota = t.scope.and_then(|s| s.quota_if_limited());
-    t.write(op, quota.is_some() && matches!(t.exec, Exec::Store(_)), |conn, emit| {
+    let in_txn = t.backend.in_transaction();
+    t.write(op, quota.is_some() && !in_txn, |conn, emit| {
         let checked = match (quota, t.scope) {
             (Some(quota), Some(spec)) => {
-                let cache = matches!(t.exec, Exec::Store(_)).then_some(emit.usage);
+                let cache = (!in_txn).then_some(emit.usage);
                 Some((spec, quota::check(conn, cache, spec, &quota, &stored, key, value)?))
             }
             _ => None,
@@ -556,112 +454,3 @@ fn scoped_method(method: &'static str) -> &'static str {
     }
 }
 
-/// An owned [`Target`], for iterators that outlive the borrow.
-#[derive(Clone)]
-pub(crate) enum OwnedExec {
-    Store(Arc<Inner>),
-    Txn(Arc<TxnCore>),
-}
-
-#[derive(Clone)]
-pub(crate) struct OwnedTarget {
-    exec: OwnedExec,
-    scope: Option<Arc<ScopeSpec>>,
-}
-
-impl From<Target<'_>> for OwnedTarget {
-    fn from(t: Target<'_>) -> Self {
-        OwnedTarget {
-            exec: match t.exec {
-                Exec::Store(i) => OwnedExec::Store(i.clone()),
-                Exec::Txn(c) => OwnedExec::Txn(c.clone()),
-            },
-            scope: t.scope.cloned(),
-        }
-    }
-}
-
-impl OwnedTarget {
-    fn borrow(&self) -> Target<'_> {
-        Target {
-            exec: match &self.exec {
-                OwnedExec::Store(i) => Exec::Store(i),
-                OwnedExec::Txn(c) => Exec::Txn(c),
-            },
-            scope: self.scope.as_ref(),
-        }
-    }
-}
-
-/// Key-ordered iterator over a group's live rows, fetched a page at a time.
-/// Yields `Err` once (then ends) if a page cannot be read.
-pub struct KvIter {
-    target: OwnedTarget,
-    group: Vec<u8>,
-    after: Option<Vec<u8>>,
-    page: std::collections::VecDeque<KeyValue>,
-    done: bool,
-}
-
-impl KvIter {
-    /// Fetches the next page; returns how many rows it holds (0 at the end).
-    pub fn fill(&mut self, max: usize) -> Result<usize> {
-        if self.done {
-            return Ok(0);
-        }
-        let t = self.target.borrow();
-        let op = t.op("All");
-        let group = &self.group;
-        let after = self.after.take();
-        let page = &mut self.page;
-        let limit = max.max(1) as i64;
-        let fetched = t.read(op, |conn| {
-            let mut n = 0;
-            let mut visit = |k: &[u8], v: &[u8]| {
-                page.push_back(KeyValue { key: k.to_vec(), value: v.to_vec() });
-                n += 1;
-            };
-            match &after {
-                None => scan_group(conn, group, now_ms(), 0, limit, &mut visit)?,
-                Some(last) => {
-                    let params = [Param::Text(group), Param::Text(last), Param::Int(now_ms()), Param::Int(limit)];
-                    each_row(conn, Sql::ScanGroupAfter, &params, "query rows", &mut visit)?
-                }
-            }
-            Ok(n)
-        });
-        match fetched {
-            Ok(n) => {
-                if n < limit as usize {
-                    self.done = true;
-                }
-                self.after = self.page.back().map(|kv| kv.key.clone()).or(after);
-                Ok(n)
-            }
-            Err(e) => {
-                self.done = true;
-                Err(e)
-            }
-        }
-    }
-
-    /// Takes the rows buffered by the last `fill`.
-    pub fn drain_page(&mut self) -> std::collections::vec_deque::Drain<'_, KeyValue> {
-        self.page.drain(..)
-    }
-}
-
-impl Iterator for KvIter {
-    type Item = Result<KeyValue>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if let Some(kv) = self.page.pop_front() {
-            return Some(Ok(kv));
-        }
-        match self.fill(ITER_PAGE_SIZE) {
-            Ok(0) => None,
-            Ok(_) => self.page.pop_front().map(Ok),
-            Err(e) => Some(Err(e)),
-        }
-    }
-}

@@ -8,7 +8,7 @@
 //! go-store reads and writes such a file unchanged; files go-store created
 //! keep their layout.
 
-use crate::error::{Result, Stage};
+use crate::base::error::{Result, Stage};
 use rusqlite::{Connection, OptionalExtension};
 
 const CREATE_ENTRIES: &str = "CREATE TABLE IF NOT EXISTS entries (

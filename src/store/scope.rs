@@ -1,50 +1,13 @@
 //! Scoped namespaces: a view of the store whose groups live under
 //! `namespace:group`, with optional quotas.
 
-use crate::error::{Error, Op, Result};
-use crate::kv::{Exec, Kv, Target};
-use crate::quota::{self, Quota, Usage};
-use crate::store::Store;
-use crate::txn::Transaction;
-use parking_lot::Mutex;
+use super::txn::{run_in, Transaction};
+use super::Store;
+use crate::base::error::{Op, Result};
+use crate::kv::namespace::{validate_scope, ScopeSpec};
+use crate::kv::quota::{self, Quota, Usage};
+use crate::kv::{Kv, Target};
 use std::sync::Arc;
-
-/// The group the single-key helpers (`Get(key)`, `Set(key, value)`) use.
-pub const DEFAULT_GROUP: &str = "default";
-
-/// A namespace and its limits, shared by a scoped store and its transactions.
-pub struct ScopeSpec {
-    namespace: String,
-    prefix: Vec<u8>,
-    quota: Mutex<Quota>,
-}
-
-impl ScopeSpec {
-    pub(crate) fn prefix(&self) -> &[u8] {
-        &self.prefix
-    }
-
-    pub(crate) fn quota_if_limited(&self) -> Option<Quota> {
-        let q = *self.quota.lock();
-        q.is_limited().then_some(q)
-    }
-}
-
-/// True when `namespace` matches `^[a-zA-Z0-9-]+$`.
-pub fn is_valid_namespace(namespace: &str) -> bool {
-    !namespace.is_empty() && namespace.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
-/// go-store's `ScopedStoreConfig.Validate`.
-pub fn validate_scope(namespace: &str, quota: &Quota) -> Result<()> {
-    const OP: &str = "store.ScopedStoreConfig.Validate";
-    if !is_valid_namespace(namespace) {
-        return Err(Error::invalid(format!(
-            "{OP}: namespace {namespace:?} is invalid; use names like \"tenant-a\" or \"tenant-42\""
-        )));
-    }
-    quota.validate().map_err(|e| e.wrap(format!("{OP}: quota")))
-}
 
 /// A namespace-isolated view of a store. Cheap to clone; thread-safe.
 #[derive(Clone)]
@@ -64,17 +27,13 @@ impl ScopedStore {
         validate_scope(namespace, &quota).map_err(|e| e.wrap("store.NewScopedConfigured: validate config"))?;
         Ok(ScopedStore {
             store: store.clone(),
-            spec: Arc::new(ScopeSpec {
-                namespace: namespace.to_string(),
-                prefix: format!("{namespace}:").into_bytes(),
-                quota: Mutex::new(quota),
-            }),
+            spec: Arc::new(ScopeSpec::new(namespace, quota)),
         })
     }
 
     /// The namespace.
     pub fn namespace(&self) -> &str {
-        &self.spec.namespace
+        self.spec.namespace()
     }
 
     /// The underlying store.
@@ -84,13 +43,13 @@ impl ScopedStore {
 
     /// The current limits.
     pub fn quota(&self) -> Quota {
-        *self.spec.quota.lock()
+        self.spec.quota()
     }
 
     /// Replaces the limits (go-store's mutable `MaxKeys`/`MaxGroups` fields).
     pub fn set_quota(&self, quota: Quota) -> Result<()> {
         quota.validate()?;
-        *self.spec.quota.lock() = quota;
+        self.spec.set_quota(quota);
         Ok(())
     }
 
@@ -108,13 +67,13 @@ impl ScopedStore {
     /// Runs `f` in a scoped transaction: commits if it returns `Ok`, rolls back otherwise.
     pub fn transaction<R>(&self, f: impl FnOnce(&ScopedTransaction) -> Result<R>) -> Result<R> {
         let txn = self.begin()?;
-        crate::txn::run_in(&txn.txn, || f(&txn))
+        run_in(&txn.txn, || f(&txn))
     }
 }
 
 impl Kv for ScopedStore {
     fn target(&self) -> Target<'_> {
-        Target { exec: Exec::Store(&self.store.inner), scope: Some(&self.spec) }
+        Target::new(&self.store.inner, Some(&self.spec))
     }
 }
 
@@ -137,7 +96,7 @@ impl ScopedTransaction {
 
     /// The namespace.
     pub fn namespace(&self) -> &str {
-        &self.spec.namespace
+        self.spec.namespace()
     }
 
     /// Usage including this transaction's pending writes.
@@ -149,6 +108,6 @@ impl ScopedTransaction {
 
 impl Kv for ScopedTransaction {
     fn target(&self) -> Target<'_> {
-        Target { exec: Exec::Txn(self.txn.core()), scope: Some(&self.spec) }
+        Target::new(self.txn.core(), Some(&self.spec))
     }
 }

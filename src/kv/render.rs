@@ -2,7 +2,7 @@
 //! `{{ .name }}` field form; it is rewritten to `{{ name }}` before parsing so
 //! the same template renders the same text in every language.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::base::error::{Error, ErrorKind, Result};
 use minijinja::value::{Enumerator, Object};
 use minijinja::{Environment, Value};
 use parking_lot::Mutex;

@@ -2,19 +2,20 @@
 //! calls; reads see its writes; events are staged and delivered in order
 //! after commit, never after rollback.
 
-use crate::error::{Op, Result};
-use crate::events::{Emit, Event};
-use crate::kv::{Exec, Kv, Target};
-use crate::store::{Inner, Store};
+use super::store::{Inner, Store};
+use crate::base::error::{Op, Result};
+use crate::engine::statement::Conn;
+use crate::events::{Event, EventBus};
+use crate::kv::target::{Backend, Emit};
+use crate::kv::{Kv, Target};
 use parking_lot::Mutex;
-use crate::statement::Conn;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 const OP: Op = Op { base: "store.Transaction", method: "" };
 
 /// The shared state of one transaction.
-pub struct TxnCore {
+pub(crate) struct TxnCore {
     pub(crate) inner: Arc<Inner>,
     id: u64,
     staged: Mutex<Vec<Event>>,
@@ -125,6 +126,34 @@ impl Drop for Transaction {
 
 impl Kv for Transaction {
     fn target(&self) -> Target<'_> {
-        Target { exec: Exec::Txn(&self.core), scope: None }
+        Target::new(&self.core, None)
+    }
+}
+
+/// Inside a transaction: reads and writes run on the writer it holds; events
+/// are staged until commit.
+impl Backend for Arc<TxnCore> {
+    fn ensure_ready(&self, op: Op) -> Result<()> {
+        self.inner.ensure_ready(op)
+    }
+
+    fn read(&self, op: Op, f: &mut dyn FnMut(&Conn) -> Result<()>) -> Result<()> {
+        self.run(op, |conn, _| f(conn))
+    }
+
+    fn write(&self, op: Op, _atomic: bool, f: &mut dyn FnMut(&Conn, &mut Emit) -> Result<()>) -> Result<()> {
+        self.run(op, f)
+    }
+
+    fn in_transaction(&self) -> bool {
+        true
+    }
+
+    fn events(&self) -> Option<&Arc<EventBus>> {
+        None
+    }
+
+    fn to_owned(&self) -> Box<dyn Backend> {
+        Box::new(self.clone())
     }
 }

@@ -200,3 +200,23 @@ fn concurrent_good_close_while_reading() {
         });
     }
 }
+
+#[test]
+fn concurrent_good_a_panicking_visitor_does_not_leak_a_reader() {
+    // Regression: a panic inside a read kept its pooled connection's slot
+    // forever; after `reader_connections` panics every read waited for ever.
+    let dir = temp_dir();
+    let path = db_path(&dir, "readers.db");
+    let config = store::Config { reader_connections: 1, ..store::Config::new(path.as_str()) };
+    let db = store::Store::open(config).unwrap();
+    db.set("g", "k", "v").unwrap();
+    for _ in 0..3 {
+        let db = db.clone();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            db.get_with("g", "k", |_| -> () { panic!("visitor fails") })
+        }));
+        assert!(panicked.is_err());
+    }
+    let value = within(WATCHDOG, "a read after panicking visitors", move || db.get("g", "k").unwrap());
+    assert_eq!(value, b"v");
+}

@@ -499,3 +499,221 @@ fn scoped_subscribers_good_see_local_group_names_only() {
     assert_eq!(cfg.seen(), [expected[0].clone(), expected[2].clone()]);
     assert_eq!(drain(&one), [expected[0].clone(), expected[2].clone()]);
 }
+
+// ---- commit order and sequence numbers ----------------------------------
+
+/// Several writer threads, a callback subscriber, a watch queue and a watch
+/// callback: each sees strictly increasing sequence numbers, and all three
+/// see exactly the same sequence (the commit order).
+fn sequence_follows_commit_order(db: Store) {
+    const THREADS: usize = 4;
+    const WRITES: usize = 150;
+    let by_callback = Arc::new(Mutex::new(Vec::new()));
+    let by_watch_callback = Arc::new(Mutex::new(Vec::new()));
+    let sub = {
+        let seen = by_callback.clone();
+        db.subscribe("*", move |e| seen.lock().unwrap().push(e.seq())).unwrap()
+    };
+    let watch_sub = {
+        let seen = by_watch_callback.clone();
+        db.watch_with("*", move |e| seen.lock().unwrap().push(e.seq())).unwrap()
+    };
+    let queue = db.watch("*", THREADS * WRITES * 2).unwrap();
+    let writers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let db = db.clone();
+            thread::spawn(move || {
+                for i in 0..WRITES {
+                    if i % 10 == 9 {
+                        db.transaction(|tx| {
+                            tx.set(format!("g{t}"), format!("tx{i}a"), "v")?;
+                            tx.set(format!("g{t}"), format!("tx{i}b"), "v")
+                        })
+                        .unwrap();
+                    } else {
+                        db.set(format!("g{t}"), format!("k{i}"), "v").unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let mut from_queue = Vec::new();
+    while let Ok(e) = queue.next(Some(Duration::ZERO)) {
+        from_queue.push(e.seq());
+    }
+    sub.cancel();
+    watch_sub.cancel();
+    let from_callback = by_callback.lock().unwrap().clone();
+    let expected = THREADS * (WRITES + WRITES / 10);
+    assert_eq!(from_callback.len(), expected, "every committed change reached the callback");
+    assert!(from_callback.windows(2).all(|w| w[0] < w[1]), "callback saw sequences out of order");
+    assert_eq!(from_queue, from_callback, "watch queue and callback disagree on the order");
+    assert_eq!(*by_watch_callback.lock().unwrap(), from_callback, "watch callback and callback disagree");
+    assert_eq!(from_callback.first(), Some(&1));
+    assert_eq!(from_callback.last(), Some(&(expected as u64)), "numbers are consecutive from 1");
+}
+
+#[test]
+fn events_good_sequence_numbers_follow_commit_order_across_threads() {
+    on_memory_and_file("sequence numbers across threads", sequence_follows_commit_order);
+}
+
+#[test]
+fn events_good_transaction_events_get_consecutive_numbers_at_commit() {
+    let db = mem();
+    let w = db.watch("*", 0).unwrap();
+    db.set("g", "before", "v").unwrap();
+    db.transaction(|tx| {
+        tx.set("g", "a", "1")?;
+        tx.delete("g", "before")?;
+        tx.set("g", "b", "2")
+    })
+    .unwrap();
+    let seqs: Vec<u64> = std::iter::from_fn(|| w.next(Some(Duration::ZERO)).ok()).map(|e| e.seq()).collect();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+}
+
+#[test]
+fn events_good_a_write_from_a_callback_is_delivered_in_order_before_the_outer_write_returns() {
+    let db = mem();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let _echo = {
+        let db = db.clone();
+        db.clone()
+            .subscribe("in", move |e| {
+                if e.key() == b"ping" {
+                    db.set("out", "pong", "v").unwrap();
+                }
+            })
+            .unwrap()
+    };
+    let _record = {
+        let seen = seen.clone();
+        db.subscribe("*", move |e| seen.lock().unwrap().push((e.seq(), text(e.key())))).unwrap()
+    };
+    db.set("in", "ping", "v").unwrap();
+    assert_eq!(*seen.lock().unwrap(), [(1, "ping".to_string()), (2, "pong".to_string())]);
+}
+
+// ---- unsubscribing ----------------------------------------------------------
+
+#[test]
+fn on_change_good_callbacks_on_two_threads_may_unsubscribe_each_other() {
+    // Regression: each callback waited for the other's running call.
+    within(WATCHDOG, "callbacks unsubscribing each other", || {
+        for _ in 0..50 {
+            let db = mem();
+            let slot_a: Arc<Mutex<Option<Subscription>>> = Arc::default();
+            let slot_b: Arc<Mutex<Option<Subscription>>> = Arc::default();
+            let a = {
+                let other = slot_b.clone();
+                db.subscribe("a", move |_| {
+                    thread::sleep(Duration::from_millis(1));
+                    if let Some(s) = other.lock().unwrap().as_ref() {
+                        s.cancel();
+                    }
+                })
+                .unwrap()
+            };
+            let b = {
+                let other = slot_a.clone();
+                db.subscribe("b", move |_| {
+                    thread::sleep(Duration::from_millis(1));
+                    if let Some(s) = other.lock().unwrap().as_ref() {
+                        s.cancel();
+                    }
+                })
+                .unwrap()
+            };
+            *slot_a.lock().unwrap() = Some(a);
+            *slot_b.lock().unwrap() = Some(b);
+            let t1 = {
+                let db = db.clone();
+                thread::spawn(move || db.set("a", "k", "v").unwrap())
+            };
+            let t2 = {
+                let db = db.clone();
+                thread::spawn(move || db.set("b", "k", "v").unwrap())
+            };
+            t1.join().unwrap();
+            t2.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn on_change_good_no_call_starts_after_cancel_returns() {
+    let db = mem();
+    for _ in 0..100 {
+        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let late_calls = Arc::new(AtomicUsize::new(0));
+        let sub = {
+            let cancelled = cancelled.clone();
+            let late_calls = late_calls.clone();
+            db.subscribe("g", move |_| {
+                if cancelled.load(Ordering::SeqCst) {
+                    late_calls.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+            .unwrap()
+        };
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let db = db.clone();
+            let stop = stop.clone();
+            thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    db.set("g", "k", "v").unwrap();
+                }
+            })
+        };
+        thread::sleep(Duration::from_micros(300));
+        sub.cancel();
+        cancelled.store(true, Ordering::SeqCst);
+        thread::sleep(Duration::from_micros(300));
+        stop.store(true, Ordering::SeqCst);
+        writer.join().unwrap();
+        assert_eq!(late_calls.load(Ordering::SeqCst), 0, "a call started after cancel returned");
+    }
+}
+
+#[test]
+fn on_change_good_cancel_inside_own_callback_does_not_wait_and_stops_later_events() {
+    let db = mem();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let slot: Arc<Mutex<Option<Subscription>>> = Arc::default();
+    let sub = {
+        let calls = calls.clone();
+        let slot = slot.clone();
+        db.subscribe("g", move |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            if let Some(s) = slot.lock().unwrap().as_ref() {
+                s.cancel();
+            }
+        })
+        .unwrap()
+    };
+    *slot.lock().unwrap() = Some(sub);
+    within(WATCHDOG, "cancel from inside its own callback", move || {
+        db.set("g", "a", "v").unwrap();
+        db.set("g", "b", "v").unwrap();
+    });
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn watch_with_good_store_calls_from_a_watch_callback_fail_busy_instead_of_deadlocking() {
+    let db = mem();
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let _w = {
+        let db2 = db.clone();
+        let results = results.clone();
+        db.watch_with("g", move |_| results.lock().unwrap().push(db2.get("g", "k").map_err(|e| e.kind())))
+            .unwrap()
+    };
+    within(WATCHDOG, "store call from a watch callback", move || db.set("g", "k", "v").unwrap());
+    assert_eq!(*results.lock().unwrap(), [Err(store::ErrorKind::Busy)]);
+}

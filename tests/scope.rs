@@ -449,3 +449,49 @@ fn case_differing_namespaces_good_fully_isolated() {
     assert_eq!(upper.get("config", "k1").unwrap(), b"U");
     assert_eq!(upper.count_all("").unwrap(), 2);
 }
+
+#[test]
+fn quota_good_a_failed_commit_leaves_no_usage_behind() {
+    // Regression: the usage cache counted a write before COMMIT; when the
+    // commit failed, later writes hit a quota the namespace was not using.
+    // A deferred foreign key makes COMMIT itself fail for the key "poison".
+    let dir = temp_dir();
+    let path = db_path(&dir, "quota.db");
+    let db = open_file(&path);
+    raw(&path)
+        .execute_batch(
+            "CREATE TABLE parent(id INTEGER PRIMARY KEY);
+             CREATE TABLE child(p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+             CREATE TRIGGER poison AFTER INSERT ON entries WHEN NEW.entry_key = 'poison'
+             BEGIN INSERT INTO child VALUES (1); END;",
+        )
+        .unwrap();
+    let scoped = ScopedStore::with_quota(&db, "t", Quota { max_keys: 2, ..Quota::default() }).unwrap();
+    scoped.set("default", "k1", "v").unwrap();
+    let failed = scoped.set("default", "poison", "v");
+    assert!(failed.is_err(), "the commit must fail: {failed:?}");
+    assert!(!scoped.exists("default", "poison").unwrap());
+    scoped.set("default", "k2", "v").expect("one key used of two: the failed write must not count");
+    assert_eq!(scoped.usage().unwrap().keys, 2);
+}
+
+#[test]
+fn quota_good_scoped_transaction_keeps_running_usage() {
+    let db = mem();
+    let scoped = ScopedStore::with_quota(&db, "t", Quota { max_keys: 50, max_groups: 3, max_bytes: 10_000 }).unwrap();
+    let err = scoped
+        .transaction(|tx| {
+            for i in 0..50 {
+                tx.set(format!("g{}", i % 3), format!("k{i}"), "v")?;
+            }
+            tx.delete("g0", "k0")?;
+            tx.set("g0", "again", "v")?;
+            assert_eq!(tx.usage()?.keys, 50);
+            tx.set("g1", "one-too-many", "v")
+        })
+        .unwrap_err();
+    assert_eq!(err.kind(), store::ErrorKind::QuotaExceeded, "{err}");
+    assert_eq!(scoped.usage().unwrap().keys, 0, "rolled back");
+    scoped.transaction(|tx| tx.set("g9", "k", "v")).unwrap();
+    assert_eq!(scoped.usage().unwrap(), store::Usage { keys: 1, groups: 1, bytes: 2 });
+}

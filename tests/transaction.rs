@@ -273,18 +273,102 @@ fn transaction_good_other_threads_begin_waits() {
     assert_eq!(db.count("g").unwrap(), 2);
 }
 
+/// A store whose writers give up quickly behind an open transaction.
+fn mem_with_busy_timeout(timeout: Duration) -> store::Store {
+    store::Store::open(store::Config::new(":memory:").busy_timeout(timeout)).unwrap()
+}
+
 #[test]
-fn transaction_bad_same_thread_store_write_fails_instead_of_deadlocking() {
+fn transaction_good_handle_moves_between_threads() {
+    // A transaction belongs to its handle: begun on one thread, written on
+    // two others, committed on a fourth (Go goroutines and C# continuations
+    // move between OS threads like this).
     let db = mem();
+    let (rec, _sub) = Recorder::subscribe(&db, "*");
+    let tx = Arc::new(thread::spawn({
+        let db = db.clone();
+        move || db.begin().unwrap()
+    })
+    .join()
+    .unwrap());
+    for key in ["a", "b"] {
+        let tx = tx.clone();
+        within(WATCHDOG, "write through a transaction from another thread", move || tx.set("g", key, "v").unwrap());
+    }
+    let committer = tx.clone();
+    within(WATCHDOG, "commit from yet another thread", move || committer.commit().unwrap());
+    assert_eq!(db.count("g").unwrap(), 2);
+    assert_eq!(rec.seen(), [ev("set", "g", "a", "v"), ev("set", "g", "b", "v")]);
+}
+
+#[test]
+fn transaction_bad_store_write_behind_another_handles_transaction_times_out_busy() {
+    let db = mem_with_busy_timeout(Duration::from_millis(100));
+    let tx = db.begin().unwrap();
+    tx.set("g", "pending", "v").unwrap();
+    // Even on the thread that began it: the transaction is the handle's, not the thread's.
+    let started = std::time::Instant::now();
+    assert_err(db.set("g", "k", "v"), ErrorKind::Busy, &["a transaction is open on another handle", "gave up after 100 ms"]);
+    assert!(started.elapsed() >= Duration::from_millis(90), "gave up too early: {:?}", started.elapsed());
+    assert_err(db.begin().map(drop), ErrorKind::Busy, &["a transaction is open on another handle"]);
+    let other = db.clone();
+    let from_thread = thread::spawn(move || other.delete_group("g")).join().unwrap();
+    assert_err(from_thread, ErrorKind::Busy, &["gave up after 100 ms"]);
+    tx.commit().unwrap();
+    assert_eq!(db.count("g").unwrap(), 1, "nothing but the transaction's write landed");
+    db.set("g", "k", "v").unwrap();
+}
+
+#[test]
+fn transaction_bad_store_write_inside_its_own_body_fails_at_once() {
+    let db = mem(); // default busy timeout: 5 s
     let inner = db.clone();
-    within(WATCHDOG, "store write inside own transaction", move || {
-        let tx = inner.begin().unwrap();
-        assert_err(inner.set("g", "k", "v"), ErrorKind::Busy, &["transaction is open on this thread"]);
-        assert_err(inner.begin().map(drop), ErrorKind::Busy, &["already open on this thread"]);
-        tx.set("g", "k", "v").unwrap();
-        tx.commit().unwrap();
+    within(WATCHDOG, "store write inside the transaction body", move || {
+        inner
+            .transaction(|tx| {
+                let started = std::time::Instant::now();
+                assert_err(inner.set("g", "k", "outside"), ErrorKind::Busy, &["inside its own transaction"]);
+                assert!(started.elapsed() < Duration::from_secs(1), "waited {:?}", started.elapsed());
+                tx.set("g", "k", "inside")
+            })
+            .unwrap();
     });
-    assert_eq!(db.get("g", "k").unwrap(), b"v");
+    assert_eq!(db.get("g", "k").unwrap(), b"inside");
+}
+
+#[test]
+fn transaction_good_close_wakes_writers_waiting_for_a_transaction() {
+    let db = mem_with_busy_timeout(Duration::from_secs(60));
+    let tx = db.begin().unwrap();
+    let waiting = {
+        let db = db.clone();
+        thread::spawn(move || db.set("g", "k", "v"))
+    };
+    thread::sleep(Duration::from_millis(100));
+    within(WATCHDOG, "close with a writer waiting", {
+        let db = db.clone();
+        move || db.close().unwrap()
+    });
+    let result = within(WATCHDOG, "the waiting writer wakes", move || waiting.join().unwrap());
+    assert_err(result, ErrorKind::Closed, &["store is closed"]);
+    assert!(tx.is_finished() || tx.commit().is_err(), "close rolled the transaction back");
+}
+
+#[test]
+fn transaction_good_close_returns_while_the_purge_waits_for_an_open_transaction() {
+    // Regression: close joined the purge thread, which waited for the writer
+    // held by the transaction, which nothing released: close never returned.
+    let dir = temp_dir();
+    let path = db_path(&dir, "purge.db");
+    let config = store::Config::new(path.as_str())
+        .purge_interval(Duration::from_millis(10))
+        .busy_timeout(Duration::from_secs(120));
+    let db = store::Store::open(config).unwrap();
+    let tx = db.begin().unwrap();
+    tx.set("g", "k", "v").unwrap();
+    thread::sleep(Duration::from_millis(100)); // the purge is now waiting behind the transaction
+    within(WATCHDOG, "close while the purge waits for the writer", move || db.close().unwrap());
+    drop(tx);
 }
 
 #[test]

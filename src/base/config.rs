@@ -9,6 +9,14 @@ use std::time::Duration;
 pub const DEFAULT_PURGE_INTERVAL: Duration = Duration::from_secs(60);
 /// Default directory for workspace state files.
 pub const DEFAULT_WORKSPACE_STATE_DIRECTORY: &str = ".core/state";
+/// How long a write waits for another handle's transaction (and SQLite for
+/// another process's lock) before failing with `Busy`.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default template fuel: roughly the number of template instructions one
+/// render may execute before it fails.
+pub const DEFAULT_TEMPLATE_FUEL: u64 = 1_000_000;
+/// Default bound on one render's output.
+pub const DEFAULT_TEMPLATE_MAX_OUTPUT: usize = 16 << 20;
 /// Path that opens a private in-memory database.
 pub const MEMORY_PATH: &str = ":memory:";
 
@@ -98,6 +106,13 @@ pub struct Config {
     /// Reader connections for file databases (0 = default of 4). Ignored for
     /// `:memory:` and with exclusive locking, where the writer also reads.
     pub reader_connections: usize,
+    /// How long a write waits for another handle's transaction or another
+    /// process's lock; zero means the default ([`DEFAULT_BUSY_TIMEOUT`]).
+    pub busy_timeout: Duration,
+    /// Template fuel per render; zero means the default ([`DEFAULT_TEMPLATE_FUEL`]).
+    pub template_fuel: u64,
+    /// Largest output of one render in bytes; zero means the default ([`DEFAULT_TEMPLATE_MAX_OUTPUT`]).
+    pub template_max_output: usize,
 }
 
 impl Default for Config {
@@ -111,6 +126,9 @@ impl Default for Config {
             synchronous: Synchronous::default(),
             exclusive_locking: false,
             reader_connections: 0,
+            busy_timeout: Duration::ZERO,
+            template_fuel: 0,
+            template_max_output: 0,
         }
     }
 }
@@ -133,10 +151,26 @@ impl Config {
         self
     }
 
+    /// Sets how long writes wait for another handle's transaction.
+    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
+        self
+    }
+
     /// go-store's `StoreConfig.Normalised`: default purge interval and state
-    /// directory, trailing slashes stripped from the directory.
+    /// directory, trailing slashes stripped from the directory; zero limits
+    /// replaced by their defaults.
     pub fn normalised(&self) -> Config {
         let mut out = self.clone();
+        if out.busy_timeout.is_zero() {
+            out.busy_timeout = DEFAULT_BUSY_TIMEOUT;
+        }
+        if out.template_fuel == 0 {
+            out.template_fuel = DEFAULT_TEMPLATE_FUEL;
+        }
+        if out.template_max_output == 0 {
+            out.template_max_output = DEFAULT_TEMPLATE_MAX_OUTPUT;
+        }
         if out.purge_interval.map_or(true, |d| d.is_zero()) && !out.purge_interval_negative {
             out.purge_interval = Some(DEFAULT_PURGE_INTERVAL);
         }

@@ -5,21 +5,29 @@
 use crate::base::config::Config;
 use crate::base::error::{Error, ErrorKind, Result, Stage};
 use crate::engine::schema;
-use parking_lot::{Condvar, Mutex};
 use crate::engine::statement::{Conn, Sql};
+use parking_lot::{Condvar, Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags};
 use std::cell::Cell;
-use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
 
 const STATEMENT_CACHE: usize = 64;
-const BUSY_TIMEOUT_MS: u32 = 5000;
 const DEFAULT_READERS: usize = 4;
+
+fn busy_timeout(config: &Config) -> Duration {
+    if config.busy_timeout.is_zero() {
+        crate::base::config::DEFAULT_BUSY_TIMEOUT
+    } else {
+        config.busy_timeout
+    }
+}
 
 /// Who may use the writer connection right now.
 pub(crate) struct WriterState {
     pub conn: Option<Conn>,
-    /// The open transaction, if any, and the thread that began it.
-    pub txn: Option<(u64, ThreadId)>,
+    /// The transaction holding the writer, by id. A transaction belongs to
+    /// its handle, not to a thread: any thread may use the handle.
+    pub txn: Option<u64>,
     next_txn: u64,
 }
 
@@ -27,6 +35,7 @@ pub(crate) struct Database {
     writer: Mutex<WriterState>,
     writer_free: Condvar,
     readers: Option<ReaderPool>,
+    busy_timeout: Duration,
 }
 
 struct ReaderPool {
@@ -58,12 +67,41 @@ impl Database {
             writer: Mutex::new(WriterState { conn: Some(Conn::new(conn)), txn: None, next_txn: 1 }),
             writer_free: Condvar::new(),
             readers,
+            busy_timeout: busy_timeout(config),
         })
     }
 
-    /// Runs `f` on the writer once no transaction holds it. Waiting is how
-    /// another thread's call behaves while a transaction is open; the thread
-    /// that opened the transaction gets `Busy` instead of deadlocking.
+    /// Waits (at most the busy timeout) until no transaction holds the writer.
+    /// Inside this store's own transaction body (`Store::transaction`) a store
+    /// write could never proceed, so it fails at once.
+    fn wait_for_writer(&self, state: &mut MutexGuard<'_, WriterState>, is_closed: &dyn Fn() -> bool) -> Result<()> {
+        let mut deadline = None;
+        while state.txn.is_some() {
+            if is_closed() {
+                return Err(closed());
+            }
+            if in_transaction_body(self) {
+                return Err(Error::new(
+                    ErrorKind::Busy,
+                    "called on the store inside its own transaction; use the transaction handle",
+                ));
+            }
+            let until = *deadline.get_or_insert_with(|| Instant::now() + self.busy_timeout);
+            if self.writer_free.wait_until(state, until).timed_out() && state.txn.is_some() {
+                return Err(Error::new(
+                    ErrorKind::Busy,
+                    format!(
+                        "a transaction is open on another handle; gave up after {} ms",
+                        self.busy_timeout.as_millis()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on the writer once no transaction holds it (waiting at most
+    /// the busy timeout).
     pub(crate) fn with_writer<R>(
         &self,
         is_closed: impl Fn() -> bool,
@@ -71,18 +109,7 @@ impl Database {
     ) -> Result<R> {
         self.not_holding_writer()?;
         let mut state = self.writer.lock();
-        while let Some((_, owner)) = state.txn {
-            if owner == thread::current().id() {
-                return Err(Error::new(
-                    ErrorKind::Busy,
-                    "a transaction is open on this thread; use the transaction handle",
-                ));
-            }
-            if is_closed() {
-                return Err(closed());
-            }
-            self.writer_free.wait(&mut state);
-        }
+        self.wait_for_writer(&mut state, &is_closed)?;
         match state.conn.as_ref() {
             Some(conn) => self.holding_writer(|| f(conn)),
             None => Err(closed()),
@@ -94,7 +121,7 @@ impl Database {
         self.not_holding_writer()?;
         let state = self.writer.lock();
         match (&state.conn, state.txn) {
-            (Some(conn), Some((owner, _))) if owner == id => self.holding_writer(|| f(conn)),
+            (Some(conn), Some(owner)) if owner == id => self.holding_writer(|| f(conn)),
             (None, _) => Err(closed()),
             _ => Err(Error::new(
                 ErrorKind::Closed,
@@ -107,38 +134,24 @@ impl Database {
     pub(crate) fn begin_txn(&self, is_closed: impl Fn() -> bool) -> Result<u64> {
         self.not_holding_writer()?;
         let mut state = self.writer.lock();
-        loop {
-            match state.txn {
-                None => break,
-                Some((_, owner)) if owner == thread::current().id() => {
-                    return Err(Error::new(
-                        ErrorKind::Busy,
-                        "a transaction is already open on this thread",
-                    ))
-                }
-                Some(_) => {
-                    if is_closed() {
-                        return Err(closed());
-                    }
-                    self.writer_free.wait(&mut state)
-                }
-            }
-        }
+        self.wait_for_writer(&mut state, &is_closed)?;
         let conn = state.conn.as_ref().ok_or_else(closed)?;
         conn.stmt(Sql::Begin).and_then(|mut s| s.execute()).map_err(|e| Error::sqlite("begin transaction", e))?;
         let id = state.next_txn;
         state.next_txn += 1;
-        state.txn = Some((id, thread::current().id()));
+        state.txn = Some(id);
         Ok(id)
     }
 
     /// Commits (or rolls back) transaction `id` and frees the writer.
-    pub(crate) fn end_txn(&self, id: u64, commit: bool) -> Result<()> {
+    /// `committed` runs under the writer lock right after a successful
+    /// commit, so what it publishes is ordered with every other commit.
+    pub(crate) fn end_txn(&self, id: u64, commit: bool, committed: impl FnOnce()) -> Result<()> {
         self.not_holding_writer()?;
         let mut state = self.writer.lock();
         let WriterState { conn, txn, .. } = &mut *state;
         let conn = match (conn.as_ref(), *txn) {
-            (Some(conn), Some((owner, _))) if owner == id => conn,
+            (Some(conn), Some(owner)) if owner == id => conn,
             (None, _) => return Err(closed()),
             _ => {
                 return Err(Error::new(
@@ -149,7 +162,10 @@ impl Database {
         };
         let result = if commit {
             match conn.stmt(Sql::Commit).and_then(|mut s| s.execute()) {
-                Ok(_) => Ok(()),
+                Ok(_) => {
+                    self.holding_writer(committed);
+                    Ok(())
+                }
                 Err(e) => {
                     let _ = conn.stmt(Sql::Rollback).and_then(|mut s| s.execute());
                     Err(Error::sqlite("commit transaction", e))
@@ -165,6 +181,14 @@ impl Database {
         drop(state);
         self.writer_free.notify_all();
         result
+    }
+
+    /// Wakes every thread waiting for the writer so it can see the store is
+    /// closing (a purge waiting behind an open transaction must not make
+    /// close wait forever).
+    pub(crate) fn wake_waiters(&self) {
+        let _state = self.writer.lock();
+        self.writer_free.notify_all();
     }
 
     /// Marks the writer as held by this thread while `f` runs. `f` may run
@@ -202,15 +226,8 @@ impl Database {
         let Some(pool) = &self.readers else {
             return self.with_writer(is_closed, f);
         };
-        let conn = pool.take(&is_closed)?;
-        let result = f(&conn);
-        if is_closed() {
-            drop(conn);
-        } else {
-            pool.idle.lock().push(conn);
-            pool.returned.notify_one();
-        }
-        result
+        let lease = Lease { pool, conn: Some(pool.take(&is_closed)?), is_closed: &is_closed };
+        f(lease.conn.as_ref().expect("leased connection"))
     }
 
     /// Rolls back any open transaction, then closes every connection.
@@ -242,6 +259,31 @@ impl Database {
     pub(crate) fn journal_mode(&self) -> Option<String> {
         let state = self.writer.lock();
         state.conn.as_ref()?.rusqlite().query_row("PRAGMA journal_mode", [], |r| r.get(0)).ok()
+    }
+}
+
+/// A pooled reader on loan. Returned on drop; if the read panicked the
+/// connection is closed instead (its statements may be mid-step) and its
+/// slot freed, so a panic never shrinks the pool.
+struct Lease<'a> {
+    pool: &'a ReaderPool,
+    conn: Option<Conn>,
+    is_closed: &'a dyn Fn() -> bool,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        if std::thread::panicking() {
+            drop(conn);
+            *self.pool.open.lock() -= 1;
+            self.pool.returned.notify_one();
+        } else if (self.is_closed)() {
+            drop(conn);
+        } else {
+            self.pool.idle.lock().push(conn);
+            self.pool.returned.notify_one();
+        }
     }
 }
 
@@ -298,7 +340,7 @@ fn open_connection(config: &Config, reader: bool) -> Result<Connection> {
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .stage("set WAL journal mode")?;
     }
-    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into())).stage("set busy timeout")?;
+    conn.busy_timeout(busy_timeout(config)).stage("set busy timeout")?;
     conn.pragma_update(None, "synchronous", config.synchronous.pragma_value()).stage("set synchronous")?;
     if config.exclusive_locking {
         let _: String = conn
@@ -315,6 +357,29 @@ thread_local! {
     /// Address of the `Database` whose writer this thread holds while caller
     /// code runs, or 0.
     static WRITER_HELD: Cell<usize> = const { Cell::new(0) };
+    /// Address of the `Database` whose transaction body (`Store::transaction`)
+    /// runs on this thread, or 0.
+    static TXN_BODY: Cell<usize> = const { Cell::new(0) };
+}
+
+fn in_transaction_body(db: &Database) -> bool {
+    TXN_BODY.with(Cell::get) == db as *const Database as usize
+}
+
+impl Database {
+    /// Runs `f` (a transaction body) marked as inside this store's
+    /// transaction, so store writes from it fail at once instead of waiting
+    /// for a transaction that cannot end before they do.
+    pub(crate) fn in_body<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                TXN_BODY.with(|h| h.set(self.0));
+            }
+        }
+        let _restore = Restore(TXN_BODY.with(|h| h.replace(self as *const Database as usize)));
+        f()
+    }
 }
 
 /// The unprefixed closed error; the caller's operation name is added on the way out.

@@ -40,6 +40,7 @@ struct EventData {
 pub struct Event {
     data: Arc<EventData>,
     group_start: usize,
+    seq: u64,
 }
 
 impl Event {
@@ -53,6 +54,7 @@ impl Event {
                 timestamp_ms: now_ms(),
             }),
             group_start: 0,
+            seq: 0,
         }
     }
 
@@ -77,8 +79,19 @@ impl Event {
         self.data.timestamp_ms
     }
 
+    /// The commit-order sequence number: assigned under the writer lock when
+    /// the change commits, strictly increasing per store (from 1), so every
+    /// subscriber and queue sees events in this order.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub(crate) fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+
     pub(crate) fn localised(&self, start: usize) -> Event {
-        Event { data: self.data.clone(), group_start: start }
+        Event { data: self.data.clone(), group_start: start, seq: self.seq }
     }
 }
 
@@ -90,6 +103,7 @@ impl std::fmt::Debug for Event {
             .field("key", &String::from_utf8_lossy(self.key()))
             .field("value", &String::from_utf8_lossy(self.value()))
             .field("timestamp_ms", &self.timestamp_ms())
+            .field("seq", &self.seq)
             .finish()
     }
 }

@@ -8,7 +8,7 @@ mod filter;
 mod subscription;
 mod watch;
 
-pub(crate) use bus::EventBus;
+pub(crate) use bus::{Delivery, EventBus};
 pub use event::{Event, EventKind};
 pub(crate) use filter::Filter;
 pub use subscription::{Subscription, Watcher};

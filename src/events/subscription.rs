@@ -1,6 +1,6 @@
 //! Handles a caller keeps for a callback subscription or a watch queue.
 
-use super::bus::{Callback, EventBus, SubscriberHandle};
+use super::bus::{Callback, Delivery, EventBus, SubscriberHandle};
 use super::{Filter, WatchQueue};
 use crate::base::error::{Op, Result};
 use std::sync::{Arc, Weak};
@@ -13,15 +13,18 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub(crate) fn register(bus: &Arc<EventBus>, filter: Filter, callback: Callback) -> Result<Subscription> {
-        match bus.subscribe(filter, callback) {
+    pub(crate) fn register(bus: &Arc<EventBus>, filter: Filter, callback: Callback, delivery: Delivery) -> Result<Subscription> {
+        match bus.subscribe(filter, callback, delivery) {
             Some(handle) => Ok(Subscription { bus: Arc::downgrade(bus), handle }),
             None => Err(Op { base: "store", method: "OnChange" }.closed()),
         }
     }
 
-    /// Stops delivery. Waits for running calls of this callback unless called
-    /// from inside a callback. Idempotent.
+    /// Stops delivery. From outside a callback it waits for a call in
+    /// progress: once it returns, no call runs and none will start. From
+    /// inside a callback it returns at once; the event being delivered may
+    /// still reach this subscription if it comes later in that event's
+    /// snapshot (go-store's rule), nothing after it does. Idempotent.
     pub fn cancel(&self) {
         if let Some(bus) = self.bus.upgrade() {
             bus.unsubscribe(&self.handle);

@@ -97,6 +97,7 @@ unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Conf
         synchronous,
         exclusive_locking: o.exclusive_locking,
         reader_connections: o.reader_connections as usize,
+        ..Config::default()
     })
 }
 

@@ -11,7 +11,7 @@ use crate::base::error::{Error, Op, Result, Stage};
 use crate::base::text;
 use crate::engine::prefix::PrefixRange;
 use crate::engine::statement::{Conn, Param, Sql};
-use crate::events::{EventKind, Filter, Subscription, Watcher};
+use crate::events::{Delivery, EventKind, Filter, Subscription, Watcher};
 use std::time::Duration;
 
 /// Rows fetched per page by iterators; the connection is released between pages.
@@ -398,7 +398,21 @@ pub trait Kv {
             return Err(Error::invalid("store.OnChange: subscribe on the store or scoped store, not a transaction"));
         };
         let filter = Filter::new(t.scope.map(|s| s.prefix().to_vec()), group.as_ref());
-        Subscription::register(bus, filter, Box::new(callback))
+        Subscription::register(bus, filter, Box::new(callback), Delivery::Ordered)
+    }
+
+    /// Registers a watch callback: it runs at commit time, under the store's
+    /// writer lock, before ordered callbacks, in commit order — the way
+    /// go-store serves its channels. It must hand the event on without
+    /// blocking (a bounded queue, a non-blocking channel send); store calls
+    /// made from it fail with `Busy`. Bindings use it to feed native queues.
+    fn watch_with(&self, group: impl AsRef<[u8]>, callback: impl Fn(&crate::Event) + Send + Sync + 'static) -> Result<Subscription> {
+        let t = self.target();
+        let Some(bus) = t.backend.events() else {
+            return Err(Error::invalid("store.Watch: watch the store or scoped store, not a transaction"));
+        };
+        let filter = Filter::new(t.scope.map(|s| s.prefix().to_vec()), group.as_ref());
+        Subscription::register(bus, filter, Box::new(callback), Delivery::Immediate)
     }
 
     /// Opens a bounded watch queue on `group` (`"*"` for all); `capacity` 0 means 16.
@@ -427,8 +441,7 @@ fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: 
     t.write(op, quota.is_some() && !in_txn, |conn, emit| {
         let checked = match (quota, t.scope) {
             (Some(quota), Some(spec)) => {
-                let cache = (!in_txn).then_some(emit.usage);
-                Some((spec, quota::check(conn, cache, spec, &quota, &stored, key, value)?))
+                Some((spec, quota::check(conn, emit.usage, spec, &quota, &stored, key, value)?))
             }
             _ => None,
         };
@@ -441,7 +454,7 @@ fn upsert(t: Target<'_>, method: &'static str, group: &[u8], key: &[u8], value: 
         };
         emit.push(EventKind::Set, &stored, key, value);
         if let Some((spec, checked)) = checked {
-            checked.record(emit.usage, spec, (key.len() + value.len()) as i64, expires);
+            emit.usage_after = Some(checked.after(spec, (key.len() + value.len()) as i64, expires));
         }
         Ok(())
     })

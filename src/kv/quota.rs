@@ -80,7 +80,9 @@ fn query_int(conn: &Conn, sql: Sql, params: &[Param<'_>]) -> Result<Option<i64>>
 /// namespace (every write reports the groups it changes through
 /// [`UsageCache::touch`], which drops the entry), (b) no other connection has
 /// committed to the file (`PRAGMA data_version`), and (c) no live row of the
-/// namespace has reached its expiry. Inside a transaction it is bypassed.
+/// namespace has reached its expiry. A transaction keeps its own cache,
+/// seeded from the table inside the transaction, so its checks see its
+/// pending writes without rescanning the namespace on every write.
 #[derive(Default)]
 pub(crate) struct UsageCache {
     populated: AtomicBool,
@@ -130,33 +132,48 @@ impl UsageCache {
 
 /// What a passed quota check knows, so the write can update the cache.
 pub(crate) struct Checked {
-    before: Option<CachedUsage>,
+    before: CachedUsage,
     existing_bytes: Option<i64>,
     group_live: bool,
 }
 
+/// A namespace's usage after a write, to be recorded once the write commits.
+pub(crate) struct UsageAfter {
+    prefix: Vec<u8>,
+    cached: CachedUsage,
+}
+
+impl UsageAfter {
+    /// Records it. Call only after the write committed (or, inside a
+    /// transaction, into the transaction's own cache), so a failed commit
+    /// never leaves a count behind.
+    pub(crate) fn record(self, cache: &UsageCache) {
+        cache.put(&self.prefix, self.cached);
+    }
+}
+
 impl Checked {
-    /// Records the namespace's usage after the write of `key_len + value_len`
-    /// bytes expiring at `expires` (call after the write's own `touch`).
-    pub(crate) fn record(&self, cache: &UsageCache, spec: &ScopeSpec, new_bytes: i64, expires: Option<i64>) {
-        let Some(before) = self.before else { return };
+    /// The namespace's usage after the write of `new_bytes` (key + value)
+    /// expiring at `expires` (call after the write's own `touch`).
+    pub(crate) fn after(&self, spec: &ScopeSpec, new_bytes: i64, expires: Option<i64>) -> UsageAfter {
+        let before = self.before;
         let usage = Usage {
             keys: before.usage.keys + i64::from(self.existing_bytes.is_none()),
             groups: before.usage.groups + i64::from(!self.group_live),
             bytes: before.usage.bytes - self.existing_bytes.unwrap_or(0) + new_bytes,
         };
         let valid_until = expires.map_or(before.valid_until, |e| e.min(before.valid_until));
-        cache.put(spec.prefix(), CachedUsage { usage, valid_until, ..before });
+        UsageAfter { prefix: spec.prefix().to_vec(), cached: CachedUsage { usage, valid_until, ..before } }
     }
 }
 
 /// Fails with `QuotaExceeded` if writing `value` at (`group`, `key`) would
 /// break a limit. An upsert of a live key never uses key or group quota and
-/// is charged only for the bytes it adds. `cache` is `None` inside a
-/// transaction, where usage must include pending writes.
+/// is charged only for the bytes it adds. `cache` is the store's cache, or a
+/// transaction's own (which starts empty and so counts pending writes).
 pub(crate) fn check(
     conn: &Conn,
-    cache: Option<&UsageCache>,
+    cache: &UsageCache,
     spec: &ScopeSpec,
     quota: &Quota,
     group: &[u8],
@@ -167,24 +184,15 @@ pub(crate) fn check(
     let now = Param::Int(now_ms);
     let existing_bytes = query_int(conn, Sql::RowBytes, &[Param::Text(group), Param::Text(key), now])?;
     let group_live = existing_bytes.is_some() || query_int(conn, Sql::GroupExists, &[Param::Text(group), now])?.is_some();
-    let before = match cache {
-        Some(cache) => {
-            let data_version = query_int(conn, Sql::DataVersion, &[])?.unwrap_or(0);
-            let cached = cache.get(spec.prefix(), now_ms, data_version);
-            Some(match cached {
-                Some(c) => c,
-                None => {
-                    let (usage, valid_until) = measure(conn, spec.prefix(), now_ms)?;
-                    CachedUsage { usage, valid_until, data_version }
-                }
-            })
+    let data_version = query_int(conn, Sql::DataVersion, &[])?.unwrap_or(0);
+    let before = match cache.get(spec.prefix(), now_ms, data_version) {
+        Some(c) => c,
+        None => {
+            let (usage, valid_until) = measure(conn, spec.prefix(), now_ms)?;
+            CachedUsage { usage, valid_until, data_version }
         }
-        None => None,
     };
-    let usage = match before {
-        Some(c) => c.usage,
-        None => measure(conn, spec.prefix(), now_ms)?.0,
-    };
+    let usage = before.usage;
     if quota.max_bytes > 0 {
         let after = usage.bytes - existing_bytes.unwrap_or(0) + (key.len() + value.len()) as i64;
         if after > quota.max_bytes && after > usage.bytes {

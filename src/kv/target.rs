@@ -3,7 +3,7 @@
 //! are written once for every view without naming store internals.
 
 use super::namespace::ScopeSpec;
-use super::quota::UsageCache;
+use super::quota::{UsageAfter, UsageCache};
 use crate::base::error::{Op, Result};
 use crate::engine::statement::Conn;
 use crate::events::{Event, EventBus, EventKind};
@@ -103,13 +103,26 @@ impl<'a> Target<'a> {
 pub(crate) struct Emit<'a> {
     pub active: bool,
     pub events: &'a mut Vec<Event>,
-    /// Every change passes here too, so cached namespace usage never goes stale.
+    /// The usage cache quota checks read: the store's, or a transaction's own.
+    /// Every change passes here, so cached namespace usage never goes stale.
     pub usage: &'a UsageCache,
+    /// Inside a transaction, the store's cache, which its changes make stale too.
+    pub store_usage: Option<&'a UsageCache>,
+    /// Usage after a quota-checked write, recorded by the backend once the
+    /// write has committed (or at once into a transaction's own cache).
+    pub usage_after: Option<UsageAfter>,
 }
 
-impl Emit<'_> {
+impl<'a> Emit<'a> {
+    pub(crate) fn new(active: bool, events: &'a mut Vec<Event>, usage: &'a UsageCache, store_usage: Option<&'a UsageCache>) -> Emit<'a> {
+        Emit { active, events, usage, store_usage, usage_after: None }
+    }
+
     pub(crate) fn push(&mut self, kind: EventKind, group: &[u8], key: &[u8], value: &[u8]) {
         self.usage.touch(group);
+        if let Some(store) = self.store_usage {
+            store.touch(group);
+        }
         if self.active {
             self.events.push(Event::new(kind, group, key, value));
         }

@@ -67,7 +67,7 @@ impl ScopedStore {
     /// Runs `f` in a scoped transaction: commits if it returns `Ok`, rolls back otherwise.
     pub fn transaction<R>(&self, f: impl FnOnce(&ScopedTransaction) -> Result<R>) -> Result<R> {
         let txn = self.begin()?;
-        run_in(&txn.txn, || f(&txn))
+        run_in(&txn.txn, || self.store.inner.db.in_body(|| f(&txn)))
     }
 }
 

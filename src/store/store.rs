@@ -59,6 +59,9 @@ impl Inner {
         // `close`, and must not wait for a closer that is joining its thread.
         let _ = self.state.compare_exchange(OPEN, CLOSING, Ordering::AcqRel, Ordering::Acquire);
         self.bus.close();
+        // A purge (or any writer) waiting behind an open transaction sees the
+        // store closing and gives up, so joining the purge thread cannot hang.
+        self.db.wake_waiters();
         if let Some(purger) = self.purge.lock().take() {
             purger.stop();
         }
@@ -168,23 +171,34 @@ impl Backend for Arc<Inner> {
 
     fn write(&self, op: Op, atomic: bool, f: &mut dyn FnMut(&Conn, &mut Emit) -> Result<()>) -> Result<()> {
         Inner::ensure_ready(self, op)?;
-        let mut events = Vec::new();
-        let active = self.bus.active();
+        let mut target = 0;
         self.db
             .with_writer(
                 || self.is_closed(),
                 |conn| {
-                    let mut emit = Emit { active, events: &mut events, usage: &self.usage };
+                    let mut events = Vec::new();
+                    let mut emit = Emit::new(self.bus.active(), &mut events, &self.usage, None);
                     if atomic {
-                        in_transaction(conn, |c| f(c, &mut emit))
+                        in_transaction(conn, |c| f(c, &mut emit))?;
                     } else {
-                        f(conn, &mut emit)
+                        f(conn, &mut emit)?;
                     }
+                    // Committed: only now may the cache count the write, and
+                    // the events get their sequence numbers, still under the lock.
+                    if let Some(after) = emit.usage_after.take() {
+                        after.record(&self.usage);
+                    }
+                    if !events.is_empty() {
+                        target = self.bus.publish(events);
+                    }
+                    Ok(())
                 },
             )
             .map_err(|e| e.wrap(op))?;
-        if !events.is_empty() {
-            self.bus.dispatch(events);
+        if target != 0 {
+            // Our own reference: a callback may close or free the store.
+            let bus = self.bus.clone();
+            bus.deliver(target);
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use super::store::{Inner, Store};
 use crate::base::error::{Op, Result};
 use crate::engine::statement::Conn;
 use crate::events::{Event, EventBus};
+use crate::kv::quota::UsageCache;
 use crate::kv::target::{Backend, Emit};
 use crate::kv::{Kv, Target};
 use parking_lot::Mutex;
@@ -19,6 +20,8 @@ pub(crate) struct TxnCore {
     pub(crate) inner: Arc<Inner>,
     id: u64,
     staged: Mutex<Vec<Event>>,
+    /// Namespace usage as this transaction sees it (pending writes included).
+    usage: UsageCache,
     finished: AtomicBool,
 }
 
@@ -31,7 +34,14 @@ impl TxnCore {
         let active = self.inner.bus.active();
         self.inner
             .db
-            .with_txn(self.id, |conn| f(conn, &mut Emit { active, events: &mut staged, usage: &self.inner.usage }))
+            .with_txn(self.id, |conn| {
+                let mut emit = Emit::new(active, &mut staged, &self.usage, Some(&self.inner.usage));
+                let r = f(conn, &mut emit)?;
+                if let Some(after) = emit.usage_after.take() {
+                    after.record(&self.usage);
+                }
+                Ok(r)
+            })
             .map_err(|e| e.wrap(op))
     }
 }
@@ -53,6 +63,7 @@ impl Store {
                 inner: inner.clone(),
                 id,
                 staged: Mutex::new(Vec::new()),
+                usage: UsageCache::default(),
                 finished: AtomicBool::new(false),
             }),
         })
@@ -60,9 +71,12 @@ impl Store {
 
     /// Runs `f` in a transaction: commits if it returns `Ok`, rolls back
     /// otherwise (errors read `store.Transaction: execute transaction: …`).
+    ///
+    /// Inside `f`, writes through the store itself (not `txn`) fail at once
+    /// with `Busy`: they could only proceed after the transaction ends.
     pub fn transaction<R>(&self, f: impl FnOnce(&Transaction) -> Result<R>) -> Result<R> {
         let txn = self.begin()?;
-        run_in(&txn, || f(&txn))
+        run_in(&txn, || self.inner.db.in_body(|| f(&txn)))
     }
 }
 
@@ -101,16 +115,28 @@ impl Transaction {
 
     fn finish(&self, commit: bool) -> Result<()> {
         let op = Op { base: "store.Transaction", method: if commit { "Commit" } else { "Rollback" } };
-        self.core.inner.db.not_holding_writer().map_err(|e| e.wrap(op))?;
         let core = &self.core;
-        let result = core.inner.db.end_txn(core.id, commit).map_err(|e| e.wrap(op));
+        core.inner.db.not_holding_writer().map_err(|e| e.wrap(op))?;
         // Staged events belong to the first finish only; a failed commit has
-        // rolled back, so its events are discarded too.
-        if !core.finished.swap(true, Ordering::AcqRel) {
-            let events = std::mem::take(&mut *core.staged.lock());
-            if commit && result.is_ok() && !events.is_empty() {
-                core.inner.bus.dispatch(events);
-            }
+        // rolled back, so its events are discarded with the rollback.
+        let first = !core.finished.swap(true, Ordering::AcqRel);
+        let mut target = 0;
+        let result = core
+            .inner
+            .db
+            .end_txn(core.id, commit, || {
+                let events = std::mem::take(&mut *core.staged.lock());
+                if first && !events.is_empty() {
+                    target = core.inner.bus.publish(events);
+                }
+            })
+            .map_err(|e| e.wrap(op));
+        if first {
+            core.staged.lock().clear();
+        }
+        if target != 0 {
+            let bus = core.inner.bus.clone();
+            bus.deliver(target);
         }
         result
     }

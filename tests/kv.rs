@@ -513,3 +513,16 @@ fn get_all_with_bad_visitor_calling_the_store_fails_instead_of_deadlocking() {
     });
     assert_eq!(file.get("copy", "a").unwrap(), b"1");
 }
+
+#[test]
+fn errors_good_messages_quote_keys_bounded_and_escaped() {
+    let db = mem();
+    let huge = vec![b'k'; 1 << 20];
+    let err = db.get("g", &huge).unwrap_err();
+    assert!(err.message().len() < 700, "a 1 MiB key made a {}-byte message", err.message().len());
+    assert!(err.message().ends_with(&format!("…(+{} bytes): store: not found", (1 << 20) - 256)), "{}", &err.message()[err.message().len() - 60..]);
+    let err = db.get("grp\n", b"bad\xff\x00key").unwrap_err();
+    assert_eq!(err.message(), "store.Get: grp\\n/bad\\xff\\u{0}key: store: not found");
+    let err = db.get("config", "colour").unwrap_err();
+    assert_eq!(err.message(), "store.Get: config/colour: store: not found", "plain keys read as go-store writes them");
+}

@@ -198,3 +198,37 @@ fn go_store_layout_good_opens_and_reads_back_unchanged() {
     let original: String = conn.query_row("SELECT entry_value FROM entries WHERE entry_key = 'colour'", [], |r| r.get(0)).unwrap();
     assert_eq!(original, "blue");
 }
+
+#[test]
+fn new_bad_foreign_entries_table_is_corrupt_and_left_unaltered() {
+    let dir = temp_dir();
+    let path = db_path(&dir, "foreign.db");
+    raw(&path).execute_batch("CREATE TABLE entries (id INTEGER PRIMARY KEY, payload BLOB); INSERT INTO entries VALUES (1, x'00');").unwrap();
+    let err = store::Store::open(store::Config::new(path.as_str())).map(drop).unwrap_err();
+    assert_eq!(err.kind(), store::ErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("table entries has no column group_name"), "{err}");
+    let columns: Vec<String> = raw(&path)
+        .prepare("SELECT name FROM pragma_table_info('entries')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(columns, ["id", "payload"], "the foreign table was altered");
+}
+
+#[test]
+fn new_bad_damaged_file_header_is_corrupt() {
+    let dir = temp_dir();
+    let path = db_path(&dir, "damaged.db");
+    {
+        let db = open_file(&path);
+        db.set("g", "k", "v").unwrap();
+        db.close().unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[..16].copy_from_slice(b"definitely not!!");
+    std::fs::write(&path, &bytes).unwrap();
+    let err = store::Store::open(store::Config::new(path.as_str())).map(drop).unwrap_err();
+    assert_eq!(err.kind(), store::ErrorKind::Corrupt, "{err}");
+}

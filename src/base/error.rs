@@ -2,6 +2,7 @@
 //! go-store style text that reads `op: message: cause` from the outermost
 //! operation inwards.
 
+use super::quote::Quoted;
 use std::fmt;
 
 /// What went wrong, independent of the wording. Bindings map these to their
@@ -61,12 +62,13 @@ impl Error {
     /// a common outcome, not a rare failure).
     pub(crate) fn not_found_at(op: Op, group: &[u8], key: &[u8]) -> Self {
         use std::fmt::Write;
-        let mut text = String::with_capacity(op.base.len() + op.method.len() + group.len() + key.len() + 24);
+        let shown = |b: &[u8]| b.len().min(super::quote::SHOWN_BYTES + 16);
+        let mut text = String::with_capacity(op.base.len() + op.method.len() + shown(group) + shown(key) + 24);
         let _ = write!(
             text,
             "{op}: {}/{}: {NOT_FOUND_TEXT}",
-            String::from_utf8_lossy(group),
-            String::from_utf8_lossy(key)
+            Quoted(group),
+            Quoted(key)
         );
         Error { kind: ErrorKind::NotFound, text }
     }

@@ -4,4 +4,5 @@
 pub(crate) mod clock;
 pub(crate) mod config;
 pub(crate) mod error;
+pub(crate) mod quote;
 pub(crate) mod text;

@@ -8,7 +8,7 @@
 //! go-store reads and writes such a file unchanged; files go-store created
 //! keep their layout.
 
-use crate::base::error::{Result, Stage};
+use crate::base::error::{Error, ErrorKind, Result, Stage};
 use rusqlite::{Connection, OptionalExtension};
 
 const CREATE_ENTRIES: &str = "CREATE TABLE IF NOT EXISTS entries (
@@ -29,6 +29,7 @@ pub(crate) fn ensure(conn: &Connection) -> Result<()> {
     let has_entries = table_exists(conn, "entries").stage("schema")?;
     let has_legacy = table_exists(conn, "kv").stage("schema")?;
     if has_entries {
+        ensure_go_store_columns(conn)?;
         ensure_expiry_column(conn, "entries").stage("schema")?;
     } else if !has_legacy {
         conn.execute_batch(CREATE_ENTRIES).stage("schema")?;
@@ -55,6 +56,20 @@ fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<
         }
     }
     Ok(false)
+}
+
+/// An `entries` table that is not go-store's (another program's table of
+/// that name) is reported as `Corrupt` and left exactly as it is.
+fn ensure_go_store_columns(conn: &Connection) -> Result<()> {
+    for column in ["group_name", "entry_key", "entry_value"] {
+        if !has_column(conn, "entries", column).stage("schema")? {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!("schema: table entries has no column {column}; it is not a store table, the file was left unchanged"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn ensure_expiry_column(conn: &Connection, table: &str) -> rusqlite::Result<()> {

@@ -3,6 +3,7 @@
 
 use super::quota::Quota;
 use crate::base::error::{Error, Result};
+use crate::base::quote::Quoted;
 use parking_lot::Mutex;
 
 /// The group the single-key helpers (`Get(key)`, `Set(key, value)`) use.
@@ -52,7 +53,8 @@ pub fn validate_scope(namespace: &str, quota: &Quota) -> Result<()> {
     const OP: &str = "store.ScopedStoreConfig.Validate";
     if !is_valid_namespace(namespace) {
         return Err(Error::invalid(format!(
-            "{OP}: namespace {namespace:?} is invalid; use names like \"tenant-a\" or \"tenant-42\""
+            "{OP}: namespace \"{}\" is invalid; use names like \"tenant-a\" or \"tenant-42\"",
+            Quoted(namespace.as_bytes())
         )));
     }
     quota.validate().map_err(|e| e.wrap(format!("{OP}: quota")))

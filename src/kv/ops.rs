@@ -370,7 +370,9 @@ pub trait Kv {
         let op = t.op("Render");
         let mut vars = render::Vars::default();
         self.get_all_with(group, &mut |k, v| vars.push(k, v)).map_err(|e| e.wrap(format!("{op}: iterate rows")))?;
-        render::render(template, vars).map_err(|e| e.wrap(op))
+        let config = t.backend.config();
+        let limits = render::Limits { fuel: config.template_fuel, max_output: config.template_max_output };
+        render::render(template, vars, limits).map_err(|e| e.wrap(op))
     }
 
     /// Deletes every expired row (of the namespace when scoped); one

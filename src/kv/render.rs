@@ -11,14 +11,15 @@ use std::sync::Arc;
 
 /// Parsed templates by source text. Parsing dominates a small render, and
 /// callers render the same few templates over and over.
-static TEMPLATES: Mutex<Option<HashMap<String, Arc<Environment<'static>>>>> = Mutex::new(None);
+static TEMPLATES: Mutex<Option<HashMap<String, (u64, Arc<Environment<'static>>)>>> = Mutex::new(None);
 const TEMPLATE_CACHE_LIMIT: usize = 64;
 
-fn compiled(template: &str) -> Result<Arc<Environment<'static>>> {
-    if let Some(env) = TEMPLATES.lock().as_ref().and_then(|m| m.get(template)) {
+fn compiled(template: &str, fuel: u64) -> Result<Arc<Environment<'static>>> {
+    if let Some((_, env)) = TEMPLATES.lock().as_ref().and_then(|m| m.get(template)).filter(|(f, _)| *f == fuel) {
         return Ok(env.clone());
     }
     let mut env = Environment::new();
+    env.set_fuel(Some(fuel));
     env.set_formatter(|out, state, value| {
         if value.is_undefined() {
             out.write_str("<no value>")?;
@@ -35,7 +36,7 @@ fn compiled(template: &str) -> Result<Arc<Environment<'static>>> {
     if map.len() >= TEMPLATE_CACHE_LIMIT {
         map.clear();
     }
-    map.insert(template.to_string(), env.clone());
+    map.insert(template.to_string(), (fuel, env.clone()));
     Ok(env)
 }
 
@@ -79,12 +80,56 @@ impl Object for Vars {
     }
 }
 
+/// What one render may spend: template fuel (roughly instructions executed)
+/// and output bytes. A template is user input; neither a runaway loop nor a
+/// huge output may hold a thread or memory without bound.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub fuel: u64,
+    pub max_output: usize,
+}
+
 /// Renders `template` with `vars` as top-level variables. A missing variable
 /// renders `<no value>`, as Go's `text/template` does for a map.
-pub(crate) fn render(template: &str, vars: Vars) -> Result<String> {
-    let env = compiled(template)?;
+pub(crate) fn render(template: &str, vars: Vars, limits: Limits) -> Result<String> {
+    let env = compiled(template, limits.fuel)?;
     let tmpl = env.get_template("render").map_err(|e| Error::new(ErrorKind::Internal, format!("render: {e}")))?;
-    tmpl.render(Value::from_object(vars)).map_err(|e| Error::new(ErrorKind::Template, format!("execute template: {e}")))
+    let mut out = Bounded { text: Vec::new(), max: limits.max_output, overflowed: false };
+    let rendered = tmpl.render_captured_to(Value::from_object(vars), &mut out).map(drop);
+    match rendered {
+        Ok(_) => String::from_utf8(out.text).map_err(|e| Error::new(ErrorKind::Internal, format!("render: {e}"))),
+        Err(_) if out.overflowed => Err(Error::new(
+            ErrorKind::Template,
+            format!("execute template: output would exceed {} bytes", limits.max_output),
+        )),
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(Error::new(
+            ErrorKind::Template,
+            format!("execute template: ran out of fuel after {} steps; raise the template fuel limit if this template is expected", limits.fuel),
+        )),
+        Err(e) => Err(Error::new(ErrorKind::Template, format!("execute template: {e}"))),
+    }
+}
+
+/// Output that refuses to grow past `max` bytes.
+struct Bounded {
+    text: Vec<u8>,
+    max: usize,
+    overflowed: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > self.max {
+            self.overflowed = true;
+            return Err(std::io::Error::other("template output limit"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Inside `{{ … }}` tags, turns a Go field reference `.name` (a dot not
@@ -120,6 +165,22 @@ fn rewrite_go_fields(template: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render(template: &str, vars: Vars) -> Result<String> {
+        super::render(template, vars, Limits { fuel: 1_000_000, max_output: 1 << 20 })
+    }
+
+    #[test]
+    fn runaway_templates_are_bounded() {
+        let nested = "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}";
+        let e = super::render(nested, Vars::default(), Limits { fuel: 10_000, max_output: 1 << 30 }).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Template);
+        assert!(e.message().contains("ran out of fuel"), "{e}");
+        let wide = "{% for a in range(100000) %}xxxxxxxxxx{% endfor %}";
+        let e = super::render(wide, Vars::default(), Limits { fuel: u64::MAX / 2, max_output: 1000 }).unwrap_err();
+        assert!(e.message().contains("output would exceed 1000 bytes"), "{e}");
+        assert_eq!(super::render("ok", Vars::default(), Limits { fuel: 100, max_output: 2 }).unwrap(), "ok");
+    }
 
     fn vars(pairs: &[(&str, &str)]) -> Vars {
         let mut v = Vars::default();

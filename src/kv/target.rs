@@ -4,6 +4,7 @@
 
 use super::namespace::ScopeSpec;
 use super::quota::{UsageAfter, UsageCache};
+use crate::base::config::Config;
 use crate::base::error::{Op, Result};
 use crate::engine::statement::Conn;
 use crate::events::{Event, EventBus, EventKind};
@@ -25,6 +26,8 @@ pub(crate) trait Backend: Send + Sync {
     fn in_transaction(&self) -> bool;
     /// The event bus, for subscriptions; `None` for a transaction.
     fn events(&self) -> Option<&Arc<EventBus>>;
+    /// The store's normalised configuration (limits such as template fuel).
+    fn config(&self) -> &Config;
     /// An owned handle on the same backend, for iterators that outlive the borrow.
     fn to_owned(&self) -> Box<dyn Backend>;
 }

@@ -211,6 +211,10 @@ impl Backend for Arc<Inner> {
         Some(&self.bus)
     }
 
+    fn config(&self) -> &crate::Config {
+        &self.config
+    }
+
     fn to_owned(&self) -> Box<dyn Backend> {
         Box::new(self.clone())
     }

@@ -179,6 +179,10 @@ impl Backend for Arc<TxnCore> {
         None
     }
 
+    fn config(&self) -> &crate::Config {
+        &self.inner.config
+    }
+
     fn to_owned(&self) -> Box<dyn Backend> {
         Box::new(self.clone())
     }

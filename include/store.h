@@ -17,6 +17,8 @@
  *   store_watch's reader are used by one thread at a time. Free functions may
  *   run on any thread once no other call on that handle is running.
  * - No function unwinds: a bug inside the library returns STORE_INTERNAL.
+ * - Each function's comment says who owns each pointer and how long it
+ *   lives ("Ownership:") and which threads may call it ("Thread:").
  */
 
 #ifndef STORE_H
@@ -28,6 +30,37 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+/**
+ * Expands to the pointer and length arguments for a NUL-terminated C string,
+ * e.g. store_set(kv, STORE_STR("config"), STORE_STR("colour"), STORE_STR("blue")).
+ * It evaluates its argument twice (once for the pointer, once for strlen),
+ * so pass a plain string, never an expression with side effects.
+ */
+#define STORE_STR(s) ((const uint8_t *)(s)), strlen(s)
+
+/** The group the single-key scoped helpers of the bindings use. */
+#define STORE_DEFAULT_GROUP "default"
+
+/*
+ * Structs that may grow (store_options, store_event, store_quota,
+ * store_usage) carry struct_size, the size of the caller's copy. The
+ * library reads and writes only min(struct_size, its own size) bytes and
+ * defaults the rest, so a program built against an older header works with
+ * a newer library and the other way round. These are the sizes of the first
+ * published layouts, the smallest the library accepts.
+ */
+#define STORE_OPTIONS_SIZE_V1 (offsetof(store_options, reader_connections) + sizeof(uint32_t))
+#define STORE_EVENT_SIZE_V1 (offsetof(store_event, timestamp_ms) + sizeof(int64_t))
+#define STORE_QUOTA_SIZE_V1 (offsetof(store_quota, max_bytes) + sizeof(int64_t))
+#define STORE_USAGE_SIZE_V1 (offsetof(store_usage, bytes) + sizeof(int64_t))
+
+/** Initialiser for a store_quota with no limits: store_quota q = STORE_QUOTA_INIT; */
+#define STORE_QUOTA_INIT { (uint32_t)sizeof(store_quota), 0, 0, 0 }
+/** Initialiser for a store_usage to pass to store_scope_usage. */
+#define STORE_USAGE_INIT { (uint32_t)sizeof(store_usage), 0, 0, 0 }
+/** Initialiser for a store_event to pass to store_watch_next. */
+#define STORE_EVENT_INIT { 0, (uint32_t)sizeof(store_event), { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0 }
+
 
 /**
  * `synchronous` default: `STORE_SYNC_FULL`, go-store's effective setting.
@@ -151,6 +184,11 @@ typedef enum store_status {
    * `store_watch_next`: no event arrived within the timeout.
    */
   STORE_TIMEOUT = 11,
+  /**
+   * `store_transaction`: the body returned a non-zero value that is not a
+   * `store_status`; the transaction was rolled back.
+   */
+  STORE_ABORTED = 12,
 } store_status;
 
 /**
@@ -213,14 +251,18 @@ typedef struct store_slice {
 } store_slice;
 
 /**
- * Settings for `store_open`. Initialise with `store_options_init`, then
- * change fields. Text fields are UTF-8 pointer + length; the library copies
- * them during `store_open`.
+ * Settings for `store_open`. Initialise with
+ * `store_options_init(&options, sizeof options)`, then change fields. Text
+ * fields are UTF-8 pointer + length; the library copies them during
+ * `store_open`. Fields are only ever appended: the library reads and
+ * writes `min(struct_size, its own size)` bytes and defaults the rest, and
+ * accepts every `struct_size` from `STORE_OPTIONS_SIZE_V1` up.
  */
 typedef struct store_options {
   /**
-   * `sizeof(store_options)`, set by `store_options_init`; lets later
-   * versions append fields without breaking old callers.
+   * Bytes in the caller's copy of the struct: `sizeof(store_options)` as
+   * the caller compiled it (`store_options_init` sets it). On output, the
+   * number of bytes the library filled.
    */
   uint32_t struct_size;
   /**
@@ -262,12 +304,23 @@ typedef struct store_options {
  * One committed change. Every slice is borrowed: in a callback, for the
  * duration of the call; from `store_watch_next`, until the next call on
  * that watch or `store_watch_free`.
+ *
+ * Fields are only ever appended. In a callback, `struct_size` is the size
+ * of the library's layout: read a field only if it ends within it. For
+ * `store_watch_next`, set `struct_size` first (`STORE_EVENT_INIT` does):
+ * the library writes only `min(struct_size, its own size)` bytes and sets
+ * `struct_size` to that; every size from `STORE_EVENT_SIZE_V1` up works.
  */
 typedef struct store_event {
   /**
    * `STORE_EVENT_SET`, `STORE_EVENT_DELETE` or `STORE_EVENT_DELETE_GROUP`.
    */
   uint32_t kind;
+  /**
+   * Bytes in the struct (see above). Sits where the first published
+   * layout had padding, so no other field moved.
+   */
+  uint32_t struct_size;
   /**
    * The group (namespace-local for scoped subscriptions).
    */
@@ -369,9 +422,17 @@ typedef struct store_strings {
 } store_strings;
 
 /**
- * Limits for a namespace; 0 means unlimited.
+ * Limits for a namespace; 0 means unlimited. Initialise with
+ * `STORE_QUOTA_INIT`. Fields are only ever appended: the library reads and
+ * writes `min(struct_size, its own size)` bytes and defaults the rest
+ * (unlimited); every size from `STORE_QUOTA_SIZE_V1` up works.
  */
 typedef struct store_quota {
+  /**
+   * Bytes in the caller's copy: `sizeof(store_quota)`. On output, the
+   * number of bytes the library filled.
+   */
+  uint32_t struct_size;
   /**
    * Live keys across the namespace.
    */
@@ -387,9 +448,17 @@ typedef struct store_quota {
 } store_quota;
 
 /**
- * What a namespace holds (live rows only).
+ * What a namespace holds (live rows only). Set `struct_size` before
+ * asking (`STORE_USAGE_INIT`): the library writes only
+ * `min(struct_size, its own size)` bytes; every size from
+ * `STORE_USAGE_SIZE_V1` up works.
  */
 typedef struct store_usage {
+  /**
+   * Bytes in the caller's copy: `sizeof(store_usage)`. On output, the
+   * number of bytes the library filled.
+   */
+  uint32_t struct_size;
   /**
    * Live keys.
    */
@@ -405,10 +474,11 @@ typedef struct store_usage {
 } store_usage;
 
 /**
- * The body of `store_transaction`: do the work through `txn` and return
- * `STORE_OK` to commit, anything else to roll back.
+ * The body of `store_transaction`: do the work through `txn` and return 0
+ * (`STORE_OK`) to commit, anything else to roll back. A plain `int`, so any
+ * value a C function returns is well defined here.
  */
-typedef enum store_status (*store_txn_fn)(void *user_data, struct store_kv *txn);
+typedef int (*store_txn_fn)(void *user_data, struct store_kv *txn);
 
 #ifdef __cplusplus
 extern "C" {
@@ -426,15 +496,21 @@ const char *store_last_error(void);
 
 /**
  * A static name for a status code (`"STORE_NOT_FOUND"`); unknown codes give
- * `"STORE_UNKNOWN"`. Never NULL; never free it. Any thread.
+ * `"STORE_UNKNOWN"`. Ownership: static; never free it. Thread: any.
  */
 const char *store_status_str(uint32_t status);
 
 /**
- * Fills `options` with the defaults (including `struct_size`). NULL is
- * ignored. Any thread.
+ * Fills the caller's `options`, which is `size` bytes long (pass
+ * `sizeof options`), with the defaults and sets `struct_size`. Writes only
+ * `min(size, sizeof the library's store_options)` bytes: fields a newer
+ * caller has beyond that are left alone, and `struct_size` says how many
+ * bytes the library knows. `STORE_INVALID_ARGUMENT` (nothing written) for
+ * NULL or a `size` below `STORE_OPTIONS_SIZE_V1`.
+ *
+ * Ownership: `options` stays the caller's. Thread: any.
  */
-void store_options_init(struct store_options *options);
+enum store_status store_options_init(struct store_options *options, size_t size);
 
 /**
  * Checks a path and options the way `store_open` will, without opening
@@ -518,11 +594,17 @@ enum store_status store_options_normalise(struct store_options *options);
 enum store_status store_subscribe(struct store_kv *kv, const uint8_t *group, size_t group_len, store_event_callback callback, void *user_data, store_release_callback release, struct store_subscription **out);
 
 /**
- * Unsubscribes and frees the handle. Waits for running calls of the
- * callback to finish, except when called from inside that callback (then
- * `release` runs after it returns). NULL is ignored. Any thread.
+ * Unsubscribes, frees the handle and sets `*subscription` to NULL, so a
+ * second call with the same variable is harmless (NULL and `*subscription`
+ * NULL are ignored). Other copies of the pointer dangle afterwards. Waits
+ * for running calls of the callback to finish, except when called from
+ * inside that callback (then `release` runs after it returns).
+ *
+ * Ownership: takes back the subscription; `release(user_data)` runs once
+ * no call of the callback is running. Thread: any, once no other call on
+ * this subscription handle is running.
  */
-void store_unsubscribe(struct store_subscription *subscription);
+void store_unsubscribe(struct store_subscription **subscription);
 
 /**
  * Opens a watch queue on `group` (`"*"` for every group; namespace-local
@@ -565,28 +647,33 @@ void store_watch_free(struct store_watch *watch);
 const char *store_event_kind_str(uint32_t kind);
 
 /**
- * The key-value view of a store. Borrowed: valid until `store_free(db)`.
- * Returns NULL for a NULL `db`. Any thread.
+ * The key-value view of a store. Ownership: borrowed from `db`, valid until
+ * `store_free(db)`; never free it. Returns NULL for a NULL `db`.
+ * Thread: any, concurrently with other calls on `db`.
  */
 struct store_kv *store_db_kv(struct store_db *db);
 
 /**
- * The key-value view of a scoped store. Borrowed: valid until
- * `store_scope_free(scope)`. Returns NULL for a NULL `scope`. Any thread.
+ * The key-value view of a scoped store. Ownership: borrowed from `scope`,
+ * valid until `store_scope_free(scope)`; never free it. Returns NULL for a
+ * NULL `scope`. Thread: any, concurrently with other calls on `scope`.
  */
 struct store_kv *store_scope_kv(struct store_scope *scope);
 
 /**
  * The key-value view of a transaction: operations on it run inside the
- * transaction and see its pending writes. Borrowed: valid until
- * `store_txn_free(txn)`. Returns NULL for a NULL `txn`.
+ * transaction and see its pending writes. Ownership: borrowed from `txn`,
+ * valid until `store_txn_free(txn)`; never free it. Returns NULL for a NULL
+ * `txn`. Thread: any; the view is then used by one thread at a time, like
+ * the transaction.
  */
 struct store_kv *store_txn_kv(struct store_txn *txn);
 
 /**
- * Starts iterating over the live rows of `group` in key order. On success
- * the caller owns `*out` and frees it with `store_iter_free`. The iterator
- * may outlive `kv`'s handle. Fails with `STORE_CLOSED` on a closed store.
+ * Starts iterating over the live rows of `group` in key order. Ownership: on
+ * success the caller owns `*out` and frees it with `store_iter_free`; the
+ * iterator may outlive `kv`'s handle. Fails with `STORE_CLOSED` on a closed
+ * store. Thread: any thread that may use `kv`.
  */
 enum store_status store_iter_open(struct store_kv *kv, const uint8_t *group, size_t group_len, struct store_iter **out);
 
@@ -594,17 +681,21 @@ enum store_status store_iter_open(struct store_kv *kv, const uint8_t *group, siz
  * Advances to the next row. On `STORE_OK`, `*has_row` says whether there
  * was one; if so `*key` and `*value` (either may be NULL) are borrowed
  * from the iterator until the next call on it or `store_iter_free`.
+ * Thread: one thread at a time per iterator.
  */
 enum store_status store_iter_next(struct store_iter *iter, struct store_slice *key, struct store_slice *value, bool *has_row);
 
 /**
- * Reads up to `max` next rows (0 = a default page of 256) into `*out`; an
- * empty list means the end. Free `*out` with `store_pairs_free`.
+ * Reads up to `max` next rows (0 = a default page of 256) into `*out`,
+ * never more, also after `store_iter_next`; an empty list means the end.
+ * Ownership: the caller owns `*out` and frees it with `store_pairs_free`.
+ * Thread: one thread at a time per iterator.
  */
 enum store_status store_iter_next_batch(struct store_iter *iter, size_t max, struct store_pairs *out);
 
 /**
- * Frees an iterator. NULL is ignored. Any thread, once no other call on it runs.
+ * Frees an iterator. Ownership: takes it back; rows it returned become
+ * invalid. NULL is ignored. Thread: any, once no other call on it runs.
  */
 void store_iter_free(struct store_iter *iter);
 
@@ -798,43 +889,55 @@ void store_txn_free(struct store_txn *txn);
 
 /**
  * Runs `body(user_data, txn_kv)` inside a transaction on `kv` (a store or
- * scoped store view): commits when it returns `STORE_OK`, otherwise rolls
- * back and returns its status, with the last error reading
- * `store.Transaction: execute transaction: <body's last error>`. The body
- * runs on the calling thread and must not keep `txn_kv` after returning.
+ * scoped store view) and commits when it returns 0. Any other return value
+ * rolls back; `store_transaction` then returns that value if it is a
+ * `store_status`, else `STORE_ABORTED`, and the last error reads
+ * `store.Transaction: execute transaction: <the body's last error>` (or
+ * `body returned <value>` when the body left none). On success the last
+ * error is empty, whatever the body's calls recorded.
+ *
+ * Ownership: `txn_kv` is borrowed for the duration of the body only; the
+ * library frees the transaction. Thread: the body runs on the calling
+ * thread, which may be any thread that may use `kv`.
  */
 enum store_status store_transaction(struct store_kv *kv, store_txn_fn body, void *user_data);
 
 /**
- * Frees a buffer from any `store_*` function and zeroes the struct. NULL
- * and already-freed (zeroed) structs are ignored. Any thread.
+ * Frees a buffer from any `store_*` function and zeroes the struct.
+ * Ownership: takes back the buffer `bytes` points at; the struct itself
+ * stays the caller's. NULL and already-freed (zeroed) structs are ignored.
+ * Thread: any.
  */
 void store_bytes_free(struct store_bytes *bytes);
 
 /**
- * Frees a key/value list and zeroes the struct. NULL-safe, idempotent on a
- * zeroed struct. Any thread.
+ * Frees a key/value list and zeroes the struct. Ownership: takes back the
+ * rows and their bytes; the struct itself stays the caller's. NULL-safe,
+ * idempotent on a zeroed struct. Thread: any.
  */
 void store_pairs_free(struct store_pairs *list);
 
 /**
- * Frees a string list and zeroes the struct. NULL-safe, idempotent on a
- * zeroed struct. Any thread.
+ * Frees a string list and zeroes the struct. Ownership: takes back the
+ * strings; the struct itself stays the caller's. NULL-safe, idempotent on a
+ * zeroed struct. Thread: any.
  */
 void store_strings_free(struct store_strings *list);
 
 /**
- * The library version as `"MAJOR.MINOR.PATCH"`. Static; never free it. Any thread.
+ * The library version as `"MAJOR.MINOR.PATCH"`. Ownership: static; never
+ * free it. Thread: any.
  */
 const char *store_version(void);
 
 /**
- * `STORE_VERSION_NUMBER` of the loaded library. Any thread.
+ * `STORE_VERSION_NUMBER` of the loaded library. Thread: any.
  */
 uint32_t store_version_number(void);
 
 /**
- * `STORE_ABI_VERSION` of the loaded library; compare it with the macro. Any thread.
+ * `STORE_ABI_VERSION` of the loaded library; compare it with the macro.
+ * Thread: any.
  */
 uint32_t store_abi_version(void);
 
@@ -843,12 +946,3 @@ uint32_t store_abi_version(void);
 #endif  // __cplusplus
 
 #endif  /* STORE_H */
-
-/**
- * Expands to the pointer and length arguments for a NUL-terminated C string,
- * e.g. store_set(kv, STORE_STR("config"), STORE_STR("colour"), STORE_STR("blue")).
- */
-#define STORE_STR(s) ((const uint8_t *)(s)), strlen(s)
-
-/** The group the single-key scoped helpers of the bindings use. */
-#define STORE_DEFAULT_GROUP "default"

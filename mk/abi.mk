@@ -1,13 +1,68 @@
-# The shared library's exported surface: every dynamic symbol it defines is
-# part of the C ABI, so each must carry the store_ prefix.
+# The library's exported surface. Every global symbol libstore.so exports
+# and every global symbol libstore.a defines is part of the C ABI, so each
+# must carry the store_ prefix: SQLite, the Rust standard library and the
+# compiler builtins stay local (scripts/static-archive.sh), so the archive
+# links into programs that use another SQLite.
 #
-#   make test-abi   fails listing any exported symbol without the prefix
+#   make test-abi      the symbol checks, then a C program linking libstore.a
+#                      beside the system SQLite (static and shared) and beside
+#                      the bundled amalgamation, then a Go program linking the
+#                      binding statically beside mattn/go-sqlite3
 
-.PHONY: test-abi
+.PHONY: test-abi test-abi-symbols test-abi-link test-abi-go
 
 test: test-abi
 
-test-abi: build
-	@bad=$$(nm -D --defined-only $(LIBDIR)/libstore.so | awk '{print $$3}' | grep -v '^store_' || true); \
-	if [ -n "$$bad" ]; then echo "exported symbols outside the store_ prefix:"; echo "$$bad"; exit 1; fi; \
-	echo "libstore.so exports $$(nm -D --defined-only $(LIBDIR)/libstore.so | wc -l) symbols, all store_*"
+test-abi: test-abi-symbols test-abi-link test-abi-go
+
+# readelf, not nm: nm loads binutils' plugins, which some installs break.
+ABI_GLOBALS = readelf -sW --dyn-syms $(1) | awk '($$5 == "GLOBAL" || $$5 == "WEAK") && $$7 != "UND" {print $$8}' | sed 's/@.*//' | sort -u
+
+test-abi-symbols: build
+	@bad=$$($(call ABI_GLOBALS,-D $(LIBDIR)/libstore.so) | grep -v '^store_' || true); \
+	if [ -n "$$bad" ]; then echo "libstore.so exports symbols outside the store_ prefix:"; echo "$$bad"; exit 1; fi; \
+	echo "libstore.so exports $$($(call ABI_GLOBALS,-D $(LIBDIR)/libstore.so) | wc -l) symbols, all store_*"
+	@bad=$$($(call ABI_GLOBALS,$(LIBDIR)/libstore.a) | grep -v '^store_' || true); \
+	if [ -n "$$bad" ]; then echo "libstore.a defines global symbols outside the store_ prefix:"; \
+		echo "$$bad" | head -20; echo "($$(echo "$$bad" | wc -l) in all)"; exit 1; fi; \
+	echo "libstore.a defines $$($(call ABI_GLOBALS,$(LIBDIR)/libstore.a) | wc -l) global symbols, all store_*"
+
+# Rust's standard library needs these (cargo rustc -- --print native-static-libs).
+STORE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+ABI_BUILD := $(BUILD)/abi
+# Built by mk/c.mk (included after this file, so spelled out here).
+ABI_SQLITE := $(BUILD)/c/sqlite
+ABI_BESIDE_SRC := tests/c/static_beside_sqlite.c
+ABI_BESIDE_FLAGS := $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -Iinclude
+
+$(ABI_BUILD)/beside_system_static: $(ABI_BESIDE_SRC) include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(ABI_BESIDE_FLAGS) $< $(LIBDIR)/libstore.a -Wl,-Bstatic -lsqlite3 -Wl,-Bdynamic $(STORE_STATIC_LIBS) -o $@
+
+$(ABI_BUILD)/beside_system_shared: $(ABI_BESIDE_SRC) include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(ABI_BESIDE_FLAGS) $< $(LIBDIR)/libstore.a -lsqlite3 $(STORE_STATIC_LIBS) -o $@
+
+# The same SQLite version as the store's own copy, compiled separately.
+$(ABI_BUILD)/beside_amalgamation: $(ABI_BESIDE_SRC) include/store.h $(ABI_SQLITE)/sqlite3.o | build
+	@mkdir -p $(dir $@)
+	$(CC) $(ABI_BESIDE_FLAGS) -I$(ABI_SQLITE) $< $(ABI_SQLITE)/sqlite3.o $(LIBDIR)/libstore.a \
+		$(STORE_STATIC_LIBS) -o $@
+
+# The system SQLite's development files (Debian: libsqlite3-dev).
+$(ABI_BUILD)/.system-sqlite:
+	@mkdir -p $(dir $@)
+	@test -f /usr/include/sqlite3.h || { echo "installing libsqlite3-dev"; \
+		apt-get install -y -q libsqlite3-dev >/dev/null; }
+	@touch $@
+
+ABI_BESIDE_BINS := $(ABI_BUILD)/beside_system_static $(ABI_BUILD)/beside_system_shared $(ABI_BUILD)/beside_amalgamation
+$(ABI_BUILD)/beside_system_static $(ABI_BUILD)/beside_system_shared: $(ABI_BUILD)/.system-sqlite
+
+test-abi-link: build $(ABI_BESIDE_BINS)
+	@set -e; for t in $(ABI_BESIDE_BINS); do echo "== $$t"; $$t; done
+
+# A Go program (its own module under tests/go-beside-sqlite) linking the
+# binding with -tags store_static together with mattn/go-sqlite3.
+test-abi-go: build
+	cd tests/go-beside-sqlite && $(GO) vet -tags store_static ./... && $(GO) test -tags store_static -count=1 ./...

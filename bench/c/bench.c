@@ -59,7 +59,7 @@ static const char *db_path(char *buf, size_t cap, const char *name) {
 static store_db *ours_open(const char *path, uint32_t synchronous) {
     store_options o;
     store_db *db = NULL;
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.synchronous = synchronous;
     must(store_open((const uint8_t *)path, strlen(path), &o, &db), "open");
     return db;
@@ -243,7 +243,7 @@ typedef struct watched {
 
 static void ours_set_watched(void *c, long i) {
     watched *w = c;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     ours_set(&w->o, i);
     must(store_watch_next(w->w, 0, &ev), "watch next");
 }
@@ -323,7 +323,7 @@ int main(int argc, char **argv) {
         *full_txn;
     raw_db *rmem, *rmem_read, *rmem_groups, *rfull, *rnormal, *rfile_read, *rfull_txn;
     store_scope *scope;
-    store_quota quota = {1000000000, 1000000000, (int64_t)1 << 40};
+    store_quota quota = {(uint32_t)sizeof(store_quota), 1000000000, 1000000000, (int64_t)1 << 40};
     ours o_mem, o_mem_read, o_groups, o_sub1, o_sub10, o_scoped, o_full, o_normal, o_file_read, o_full_txn;
     raw r_mem, r_mem_read, r_groups, r_full, r_normal, r_file_read, r_full_txn, r_miss;
     ours o_miss;
@@ -488,7 +488,7 @@ int main(int argc, char **argv) {
         printf("\n%.1f s total; %ld callback calls\n", (double)(bench_now_ns() - t_start) / 1e9, callbacks_hit);
     }
 
-    for (i = 0; i < 11; i++) store_unsubscribe(subs[i]);
+    for (i = 0; i < 11; i++) store_unsubscribe(&subs[i]);
     store_watch_free(w.w);
     store_scope_free(scope);
     store_free(mem);

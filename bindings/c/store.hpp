@@ -49,9 +49,28 @@ private:
     store_status status_;
 };
 
-/** Namespace limits (0 = unlimited) and usage, as in store.h. */
-using quota = store_quota;
-using usage = store_usage;
+/** Namespace limits (0 = unlimited), as store_quota without its struct_size. */
+struct quota {
+    int64_t max_keys = 0;    ///< Live keys across the namespace.
+    int64_t max_groups = 0;  ///< Distinct groups with live keys.
+    int64_t max_bytes = 0;   ///< Sum of key and value byte lengths of live rows.
+
+    /** The C struct, sized for this header. */
+    store_quota native() const noexcept {
+        store_quota q = STORE_QUOTA_INIT;
+        q.max_keys = max_keys;
+        q.max_groups = max_groups;
+        q.max_bytes = max_bytes;
+        return q;
+    }
+};
+
+/** What a namespace holds (live rows only), as store_usage. */
+struct usage {
+    int64_t keys = 0;    ///< Live keys.
+    int64_t groups = 0;  ///< Distinct groups with live keys.
+    int64_t bytes = 0;   ///< Sum of key and value byte lengths.
+};
 
 /** Library version string of the loaded library, "MAJOR.MINOR.PATCH". */
 inline std::string version() { return store_version(); }
@@ -112,6 +131,9 @@ struct deleter {
 };
 template <class T, void (*Free)(T *)>
 using handle = std::unique_ptr<T, deleter<T, Free>>;
+
+/** store_unsubscribe takes the handle's address and NULLs it. */
+inline void unsubscribe(store_subscription *s) noexcept { store_unsubscribe(&s); }
 
 }  // namespace detail
 
@@ -258,7 +280,7 @@ private:
         delete state;
     }
 
-    detail::handle<store_subscription, store_unsubscribe> h_;
+    detail::handle<store_subscription, detail::unsubscribe> h_;
     std::shared_ptr<shared> state_;
 };
 
@@ -273,7 +295,7 @@ public:
      * closed and drained.
      */
     std::optional<event> next(std::chrono::milliseconds timeout) {
-        store_event e{};
+        store_event e = STORE_EVENT_INIT;
         store_status st = store_watch_next(h_.get(), timeout.count(), &e);
         if (st == STORE_TIMEOUT) return std::nullopt;
         detail::check(st);
@@ -435,9 +457,9 @@ protected:
 
     /** store_scope_usage on this view (a scope or scoped transaction). */
     store::usage scoped_usage() const {
-        store::usage out{};
+        store_usage out = STORE_USAGE_INIT;
         detail::check(store_scope_usage(kv_, &out));
-        return out;
+        return store::usage{out.keys, out.groups, out.bytes};
     }
 
     kv_view(kv_view &&o) noexcept : kv_(std::exchange(o.kv_, nullptr)) {}
@@ -520,13 +542,16 @@ public:
 
     /** Current limits. */
     store::quota get_quota() const {
-        store::quota out{};
+        store_quota out = STORE_QUOTA_INIT;
         detail::check(store_scope_get_quota(h_.get(), &out));
-        return out;
+        return store::quota{out.max_keys, out.max_groups, out.max_bytes};
     }
 
     /** Replaces the limits for writes that start afterwards. */
-    void set_quota(const store::quota &q) const { detail::check(store_scope_set_quota(h_.get(), &q)); }
+    void set_quota(const store::quota &q) const {
+        store_quota native = q.native();
+        detail::check(store_scope_set_quota(h_.get(), &native));
+    }
 
     /** Live keys, groups and bytes in the namespace. */
     store::usage usage() const { return scoped_usage(); }
@@ -544,7 +569,7 @@ struct options {
     std::string journal_organisation;
     std::string journal_bucket_name;
     bool exclusive_locking = false;                       ///< Hold SQLite's exclusive lock.
-    uint32_t reader_connections = 0;                      ///< 0 = 2.
+    uint32_t reader_connections = 0;                      ///< 0 = 4.
 };
 
 /** An open store; safe to share across threads. Destruction closes and frees it. */
@@ -556,7 +581,7 @@ public:
             throw error(STORE_INTERNAL, "store: libstore ABI " + std::to_string(store_abi_version()) +
                                             " does not match store.h (" + std::to_string(STORE_ABI_VERSION) + ")");
         store_options o;
-        store_options_init(&o);
+        detail::check(store_options_init(&o, sizeof o));
         o.synchronous = opts.synchronous;
         o.purge_interval_ms = opts.purge_interval.count();
         o.workspace_state_directory = slice(opts.workspace_state_directory);
@@ -586,7 +611,8 @@ public:
     /** A view under namespace (^[a-zA-Z0-9-]+$) with optional quotas. */
     scope scoped(std::string_view ns, const store::quota *q = nullptr) const {
         store_scope *raw = nullptr;
-        detail::check(store_scope_open(h_.get(), detail::ptr(ns), ns.size(), q, &raw));
+        store_quota native = q ? q->native() : store_quota(STORE_QUOTA_INIT);
+        detail::check(store_scope_open(h_.get(), detail::ptr(ns), ns.size(), &native, &raw));
         return scope(raw);
     }
 

@@ -49,7 +49,7 @@ static go_res go_status(uint32_t status) {
 
 static store_options go_options(int64_t purge_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
 	store_options o;
-	store_options_init(&o);
+	store_options_init(&o, sizeof o);
 	o.purge_interval_ms = purge_ms;
 	o.workspace_state_directory.ptr = (const uint8_t *)_GoStringPtr(dir);
 	o.workspace_state_directory.len = _GoStringLen(dir);
@@ -80,7 +80,7 @@ static go_res go_validate(_GoString_ path, int64_t purge_ms, _GoString_ dir, _Go
 
 static go_options_res go_normalise(int64_t purge_ms, _GoString_ dir) {
 	store_options o;
-	store_options_init(&o);
+	store_options_init(&o, sizeof o);
 	o.purge_interval_ms = purge_ms;
 	o.workspace_state_directory.ptr = (const uint8_t *)_GoStringPtr(dir);
 	o.workspace_state_directory.len = _GoStringLen(dir);
@@ -94,7 +94,7 @@ static go_options_res go_normalise(int64_t purge_ms, _GoString_ dir) {
 
 static go_options_res go_store_options(store_db *db) {
 	store_options o;
-	store_options_init(&o);
+	store_options_init(&o, sizeof o);
 	go_options_res r = { 0 };
 	r.status = store_get_options(db, &o);
 	r.err = go_err(r.status);
@@ -203,7 +203,7 @@ static go_pairs_res go_iter_next(void *it, size_t max) {
 static void go_iter_free(void *it) { store_iter_free((store_iter *)it); }
 
 static go_handle_res go_scope_open(store_db *db, _GoString_ ns, int64_t keys, int64_t groups, int64_t bytes) {
-	store_quota q = { keys, groups, bytes };
+	store_quota q = { (uint32_t)sizeof(store_quota), keys, groups, bytes };
 	store_scope *scope = NULL;
 	go_handle_res r = { 0 };
 	r.status = store_scope_open(db, GS(ns), &q, &scope);
@@ -214,12 +214,12 @@ static go_handle_res go_scope_open(store_db *db, _GoString_ ns, int64_t keys, in
 }
 
 static go_res go_scope_validate(_GoString_ ns, int64_t keys, int64_t groups, int64_t bytes) {
-	store_quota q = { keys, groups, bytes };
+	store_quota q = { (uint32_t)sizeof(store_quota), keys, groups, bytes };
 	return go_status(store_scope_validate(GS(ns), &q));
 }
 
 static go_res go_quota_validate(int64_t keys, int64_t groups, int64_t bytes) {
-	store_quota q = { keys, groups, bytes };
+	store_quota q = { (uint32_t)sizeof(store_quota), keys, groups, bytes };
 	return go_status(store_quota_validate(&q));
 }
 
@@ -228,7 +228,7 @@ static go_res go_journal_validate(_GoString_ endpoint, _GoString_ org, _GoString
 }
 
 static go_res go_scope_set_quota(void *scope, int64_t keys, int64_t groups, int64_t bytes) {
-	store_quota q = { keys, groups, bytes };
+	store_quota q = { (uint32_t)sizeof(store_quota), keys, groups, bytes };
 	return go_status(store_scope_set_quota((store_scope *)scope, &q));
 }
 
@@ -259,6 +259,7 @@ static go_handle_res go_watch_open(store_kv *kv, _GoString_ g) {
 
 static go_event_res go_watch_next(void *w, int64_t timeout_ms) {
 	go_event_res r = { 0 };
+	r.event.struct_size = (uint32_t)sizeof r.event;
 	r.status = store_watch_next((store_watch *)w, timeout_ms, &r.event);
 	// A timeout is the normal idle case: no message to copy.
 	if (r.status != STORE_TIMEOUT) r.err = go_err(r.status);
@@ -289,6 +290,9 @@ static go_handle_res go_subscribe(store_kv *kv, _GoString_ g, uintptr_t handle) 
 	return r;
 }
 
-static void go_unsubscribe(void *sub) { store_unsubscribe((store_subscription *)sub); }
+static void go_unsubscribe(void *sub) {
+	store_subscription *s = (store_subscription *)sub;
+	store_unsubscribe(&s);
+}
 
 #endif

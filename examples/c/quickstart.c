@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
     }
 
     store_options options;
-    store_options_init(&options);
+    store_options_init(&options, sizeof options);
     options.purge_interval_ms = 30 * 1000;
 
     store_db *db = NULL;

@@ -33,6 +33,33 @@ pub enum store_status {
     STORE_INTERNAL = 10,
     /// `store_watch_next`: no event arrived within the timeout.
     STORE_TIMEOUT = 11,
+    /// `store_transaction`: the body returned a non-zero value that is not a
+    /// `store_status`; the transaction was rolled back.
+    STORE_ABORTED = 12,
+}
+
+impl store_status {
+    /// The status with this number, if there is one. Integers from C (a
+    /// callback's return value) go through here, never straight into the enum.
+    pub(crate) fn from_code(code: i64) -> Option<store_status> {
+        use store_status::*;
+        const ALL: [store_status; 13] = [
+            STORE_OK,
+            STORE_NOT_FOUND,
+            STORE_QUOTA_EXCEEDED,
+            STORE_CLOSED,
+            STORE_INVALID_ARGUMENT,
+            STORE_BUSY,
+            STORE_IO,
+            STORE_CORRUPT,
+            STORE_QUERY,
+            STORE_TEMPLATE,
+            STORE_INTERNAL,
+            STORE_TIMEOUT,
+            STORE_ABORTED,
+        ];
+        ALL.into_iter().find(|s| *s as i64 == code)
+    }
 }
 
 pub(crate) fn status_of(kind: ErrorKind) -> store_status {
@@ -85,9 +112,19 @@ fn write_text(text: &mut Vec<u8>, message: &str) {
     text.push(0);
 }
 
+/// Runs `f` on this thread's last error. Does nothing while the thread is
+/// being torn down (its thread-locals are gone) or if the record is already
+/// borrowed: losing a message is better than a panic at the boundary.
+fn with_last_error(f: impl FnOnce(&mut LastError)) {
+    let _ = LAST_ERROR.try_with(|e| {
+        if let Ok(mut e) = e.try_borrow_mut() {
+            f(&mut e);
+        }
+    });
+}
+
 pub(crate) fn set_last_error(message: &str) {
-    LAST_ERROR.with(|e| {
-        let mut e = e.borrow_mut();
+    with_last_error(|e| {
         e.missing = None;
         write_text(&mut e.text, message);
     });
@@ -96,8 +133,7 @@ pub(crate) fn set_last_error(message: &str) {
 /// Records `op: group/key: store: not found` without formatting it yet and
 /// returns `STORE_NOT_FOUND`.
 pub(crate) fn set_not_found(op: Op, group: &[u8], key: &[u8]) -> store_status {
-    LAST_ERROR.with(|e| {
-        let mut e = e.borrow_mut();
+    with_last_error(|e| {
         e.missing = Some(op);
         e.group.clear();
         e.group.extend_from_slice(group);
@@ -107,9 +143,8 @@ pub(crate) fn set_not_found(op: Op, group: &[u8], key: &[u8]) -> store_status {
     store_status::STORE_NOT_FOUND
 }
 
-fn clear_last_error() {
-    LAST_ERROR.with(|e| {
-        let mut e = e.borrow_mut();
+pub(crate) fn clear_last_error() {
+    with_last_error(|e| {
         e.missing = None;
         if e.text.len() != 1 {
             e.text.clear();
@@ -118,23 +153,48 @@ fn clear_last_error() {
     });
 }
 
-/// Runs the body of a fallible C function: clears the last error, catches
-/// panics, and turns errors into a status plus message.
+/// The last error's text, formatting a pending not-found first.
+pub(crate) fn last_error_text() -> String {
+    let mut text = String::new();
+    with_last_error(|e| {
+        format_pending(e);
+        text = String::from_utf8_lossy(&e.text[..e.text.len() - 1]).into_owned();
+    });
+    text
+}
+
+fn format_pending(e: &mut LastError) {
+    if let Some(op) = e.missing.take() {
+        let message = Error::not_found_at(op, &e.group, &e.key);
+        write_text(&mut e.text, message.message());
+    }
+}
+
+/// The text of a caught panic's payload.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// Runs the body of a fallible C function: catches panics, turns errors
+/// into a status plus message, and on success leaves the last error empty,
+/// even if a callback run inside the call (an event callback, a transaction
+/// body) failed and recorded one.
 pub(crate) fn call(f: impl FnOnce() -> Result<(), Error>) -> store_status {
-    clear_last_error();
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => store_status::STORE_OK,
+        Ok(Ok(())) => {
+            clear_last_error();
+            store_status::STORE_OK
+        }
         Ok(Err(e)) => {
             set_last_error(e.message());
             status_of(e.kind())
         }
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            set_last_error(&format!("store: internal error: {what}"));
+            set_last_error(&format!("store: internal error: {}", panic_text(panic.as_ref())));
             store_status::STORE_INTERNAL
         }
     }
@@ -155,22 +215,24 @@ pub(crate) fn call_or<T>(default: T, f: impl FnOnce() -> T) -> T {
 #[no_mangle]
 pub extern "C" fn store_last_error() -> *const c_char {
     call_or(c"".as_ptr(), || {
-        LAST_ERROR.with(|e| {
-            let mut e = e.borrow_mut();
-            if let Some(op) = e.missing.take() {
-                let message = Error::not_found_at(op, &e.group, &e.key);
-                write_text(&mut e.text, message.message());
-            }
-            e.text.as_ptr() as *const c_char
-        })
+        let mut text = c"".as_ptr();
+        with_last_error(|e| {
+            format_pending(e);
+            text = e.text.as_ptr() as *const c_char;
+        });
+        text
     })
 }
 
 /// A static name for a status code (`"STORE_NOT_FOUND"`); unknown codes give
-/// `"STORE_UNKNOWN"`. Never NULL; never free it. Any thread.
+/// `"STORE_UNKNOWN"`. Ownership: static; never free it. Thread: any.
 #[no_mangle]
 pub extern "C" fn store_status_str(status: u32) -> *const c_char {
-    let s: &CStr = match status {
+    call_or(c"STORE_UNKNOWN".as_ptr(), || status_name(status).as_ptr())
+}
+
+fn status_name(status: u32) -> &'static CStr {
+    match status {
         0 => c"STORE_OK",
         1 => c"STORE_NOT_FOUND",
         2 => c"STORE_QUOTA_EXCEEDED",
@@ -183,7 +245,7 @@ pub extern "C" fn store_status_str(status: u32) -> *const c_char {
         9 => c"STORE_TEMPLATE",
         10 => c"STORE_INTERNAL",
         11 => c"STORE_TIMEOUT",
+        12 => c"STORE_ABORTED",
         _ => c"STORE_UNKNOWN",
-    };
-    s.as_ptr()
+    }
 }

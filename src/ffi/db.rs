@@ -2,6 +2,7 @@
 
 use super::boundary::{call, call_or, store_status};
 use super::handles::{db_ref, store_db, store_kv, KvObject};
+use super::sized::{check_out, init, read_in, write_out, Growable};
 use super::types::{bytes, need, put, store_slice, text};
 use crate::base::config::{Config, JournalConfig, Synchronous};
 use crate::base::error::{Error, Result};
@@ -19,13 +20,17 @@ pub const STORE_SYNC_FULL: u32 = 3;
 /// `FULL` plus a directory sync.
 pub const STORE_SYNC_EXTRA: u32 = 4;
 
-/// Settings for `store_open`. Initialise with `store_options_init`, then
-/// change fields. Text fields are UTF-8 pointer + length; the library copies
-/// them during `store_open`.
+/// Settings for `store_open`. Initialise with
+/// `store_options_init(&options, sizeof options)`, then change fields. Text
+/// fields are UTF-8 pointer + length; the library copies them during
+/// `store_open`. Fields are only ever appended: the library reads and
+/// writes `min(struct_size, its own size)` bytes and defaults the rest, and
+/// accepts every `struct_size` from `STORE_OPTIONS_SIZE_V1` up.
 #[repr(C)]
 pub struct store_options {
-    /// `sizeof(store_options)`, set by `store_options_init`; lets later
-    /// versions append fields without breaking old callers.
+    /// Bytes in the caller's copy of the struct: `sizeof(store_options)` as
+    /// the caller compiled it (`store_options_init` sets it). On output, the
+    /// number of bytes the library filled.
     pub struct_size: u32,
     /// One of `STORE_SYNC_*`.
     pub synchronous: u32,
@@ -62,19 +67,26 @@ impl Default for store_options {
     }
 }
 
+// The first published layout ends with `reader_connections`.
+unsafe impl Growable for store_options {
+    const NAME: &'static str = "store_options";
+    const HOW: &'static str = "initialise options with store_options_init(&options, sizeof options)";
+    const FIRST_SIZE: usize = std::mem::offset_of!(store_options, reader_connections) + std::mem::size_of::<u32>();
+    const SIZE_OFFSET: usize = std::mem::offset_of!(store_options, struct_size);
+
+    fn defaults() -> store_options {
+        store_options::default()
+    }
+
+    unsafe fn repair(raw: *mut store_options) {
+        let flag = std::ptr::addr_of_mut!((*raw).exclusive_locking) as *mut u8;
+        flag.write((flag.read() != 0) as u8);
+    }
+}
+
 unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Config> {
     let path = std::str::from_utf8(path).map_err(|_| Error::invalid("store: path is not valid UTF-8"))?;
-    let defaults = store_options::default();
-    let o = match options.as_ref() {
-        None => &defaults,
-        Some(o) if (o.struct_size as usize) < std::mem::size_of::<store_options>() => {
-            return Err(Error::invalid(format!(
-                "store: options.struct_size is {}; initialise options with store_options_init",
-                o.struct_size
-            )))
-        }
-        Some(o) => o,
-    };
+    let o = &read_in(options, "options")?;
     let field = |s: &store_slice, what: &str| -> Result<String> { Ok(text(s.ptr, s.len, what)?.to_string()) };
     let synchronous = match o.synchronous {
         STORE_SYNC_DEFAULT => Synchronous::default(),
@@ -101,13 +113,17 @@ unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Conf
     })
 }
 
-/// Fills `options` with the defaults (including `struct_size`). NULL is
-/// ignored. Any thread.
+/// Fills the caller's `options`, which is `size` bytes long (pass
+/// `sizeof options`), with the defaults and sets `struct_size`. Writes only
+/// `min(size, sizeof the library's store_options)` bytes: fields a newer
+/// caller has beyond that are left alone, and `struct_size` says how many
+/// bytes the library knows. `STORE_INVALID_ARGUMENT` (nothing written) for
+/// NULL or a `size` below `STORE_OPTIONS_SIZE_V1`.
+///
+/// Ownership: `options` stays the caller's. Thread: any.
 #[no_mangle]
-pub unsafe extern "C" fn store_options_init(options: *mut store_options) {
-    if !options.is_null() {
-        options.write(store_options::default());
-    }
+pub unsafe extern "C" fn store_options_init(options: *mut store_options, size: usize) -> store_status {
+    call(|| init(options, size, "options"))
 }
 
 /// Checks a path and options the way `store_open` will, without opening
@@ -210,6 +226,7 @@ pub unsafe extern "C" fn store_database_path(db: *const store_db, out: *mut stor
 #[no_mangle]
 pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_options) -> store_status {
     call(|| {
+        check_out(out, "out")?;
         let c = db_ref(db)?.config();
         let options = store_options {
             synchronous: match c.synchronous {
@@ -227,7 +244,7 @@ pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_
             reader_connections: c.reader_connections as u32,
             ..store_options::default()
         };
-        put(out, options, "out")
+        write_out(out, options, "out")
     })
 }
 
@@ -239,12 +256,15 @@ pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_
 #[no_mangle]
 pub unsafe extern "C" fn store_options_normalise(options: *mut store_options) -> store_status {
     call(|| {
-        let o = options.as_mut().ok_or_else(|| Error::invalid("store: options is NULL"))?;
+        if options.is_null() {
+            return Err(Error::invalid("store: options is NULL"));
+        }
+        let mut o = read_in(options, "options")?;
         if o.purge_interval_ms == 0 {
             o.purge_interval_ms = crate::base::config::DEFAULT_PURGE_INTERVAL.as_millis() as i64;
         }
         let dir = text(o.workspace_state_directory.ptr, o.workspace_state_directory.len, "options.workspace_state_directory")?;
         o.workspace_state_directory = store_slice::of(crate::base::config::normalise_directory(dir).as_bytes());
-        Ok(())
+        write_out(options, o, "options")
     })
 }

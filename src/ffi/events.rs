@@ -2,9 +2,10 @@
 
 use super::boundary::{call, call_or, set_last_error, store_status};
 use super::handles::{kv_ref, store_kv};
+use super::sized::{check_out, own_size, write_out, Growable};
 use super::types::{bytes, need, put, store_slice};
 use crate::base::error::{Error, ErrorKind};
-use crate::events::{Event, WatchEnd};
+use crate::{Event, WatchEnd};
 use crate::kv::Kv;
 use crate::{Subscription, Watcher};
 use parking_lot::Mutex;
@@ -23,10 +24,19 @@ pub const STORE_WATCH_DEFAULT_CAPACITY: usize = 16;
 /// One committed change. Every slice is borrowed: in a callback, for the
 /// duration of the call; from `store_watch_next`, until the next call on
 /// that watch or `store_watch_free`.
+///
+/// Fields are only ever appended. In a callback, `struct_size` is the size
+/// of the library's layout: read a field only if it ends within it. For
+/// `store_watch_next`, set `struct_size` first (`STORE_EVENT_INIT` does):
+/// the library writes only `min(struct_size, its own size)` bytes and sets
+/// `struct_size` to that; every size from `STORE_EVENT_SIZE_V1` up works.
 #[repr(C)]
 pub struct store_event {
     /// `STORE_EVENT_SET`, `STORE_EVENT_DELETE` or `STORE_EVENT_DELETE_GROUP`.
     pub kind: u32,
+    /// Bytes in the struct (see above). Sits where the first published
+    /// layout had padding, so no other field moved.
+    pub struct_size: u32,
     /// The group (namespace-local for scoped subscriptions).
     pub group: store_slice,
     /// The key; empty for delete-group.
@@ -37,10 +47,30 @@ pub struct store_event {
     pub timestamp_ms: i64,
 }
 
+// The first published layout ends with `timestamp_ms`.
+unsafe impl Growable for store_event {
+    const NAME: &'static str = "store_event";
+    const HOW: &'static str = "initialise it with STORE_EVENT_INIT or set struct_size = sizeof(store_event)";
+    const FIRST_SIZE: usize = std::mem::offset_of!(store_event, timestamp_ms) + std::mem::size_of::<i64>();
+    const SIZE_OFFSET: usize = std::mem::offset_of!(store_event, struct_size);
+
+    fn defaults() -> store_event {
+        store_event {
+            kind: 0,
+            struct_size: own_size::<store_event>(),
+            group: store_slice::EMPTY,
+            key: store_slice::EMPTY,
+            value: store_slice::EMPTY,
+            timestamp_ms: 0,
+        }
+    }
+}
+
 impl store_event {
     fn of(e: &Event) -> store_event {
         store_event {
             kind: e.kind() as u32,
+            struct_size: own_size::<store_event>(),
             group: store_slice::of(e.group()),
             key: store_slice::of(e.key()),
             value: store_slice::of(e.value()),
@@ -128,15 +158,24 @@ pub unsafe extern "C" fn store_subscribe(
     })
 }
 
-/// Unsubscribes and frees the handle. Waits for running calls of the
-/// callback to finish, except when called from inside that callback (then
-/// `release` runs after it returns). NULL is ignored. Any thread.
+/// Unsubscribes, frees the handle and sets `*subscription` to NULL, so a
+/// second call with the same variable is harmless (NULL and `*subscription`
+/// NULL are ignored). Other copies of the pointer dangle afterwards. Waits
+/// for running calls of the callback to finish, except when called from
+/// inside that callback (then `release` runs after it returns).
+///
+/// Ownership: takes back the subscription; `release(user_data)` runs once
+/// no call of the callback is running. Thread: any, once no other call on
+/// this subscription handle is running.
 #[no_mangle]
-pub unsafe extern "C" fn store_unsubscribe(subscription: *mut store_subscription) {
+pub unsafe extern "C" fn store_unsubscribe(subscription: *mut *mut store_subscription) {
     call_or((), || {
-        if !subscription.is_null() {
-            let s = Box::from_raw(subscription);
-            s.subscription.cancel();
+        if subscription.is_null() {
+            return;
+        }
+        let handle = subscription.replace(std::ptr::null_mut());
+        if !handle.is_null() {
+            Box::from_raw(handle).subscription.cancel();
         }
     })
 }
@@ -176,7 +215,8 @@ pub unsafe extern "C" fn store_watch_open(
 pub unsafe extern "C" fn store_watch_next(watch: *mut store_watch, timeout_ms: i64, out: *mut store_event) -> store_status {
     let mut timed_out = false;
     let status = call(|| {
-        need(out, "out")?;
+        // Checked before taking an event, so a bad struct loses none.
+        check_out(out, "out")?;
         let w = watch.as_ref().ok_or_else(|| Error::invalid("store: watch is NULL"))?;
         let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
         match w.watcher.next(timeout) {
@@ -184,7 +224,7 @@ pub unsafe extern "C" fn store_watch_next(watch: *mut store_watch, timeout_ms: i
                 let mut current = w.current.lock();
                 let e = store_event::of(&event);
                 *current = Some(event);
-                put(out, e, "out")
+                write_out(out, e, "out")
             }
             Err(WatchEnd::Timeout) => {
                 timed_out = true;
@@ -234,11 +274,13 @@ pub unsafe extern "C" fn store_watch_free(watch: *mut store_watch) {
 /// or `"unknown"`. Never free it. Any thread.
 #[no_mangle]
 pub extern "C" fn store_event_kind_str(kind: u32) -> *const c_char {
-    let s: &std::ffi::CStr = match kind {
-        STORE_EVENT_SET => c"set",
-        STORE_EVENT_DELETE => c"delete",
-        STORE_EVENT_DELETE_GROUP => c"delete_group",
-        _ => c"unknown",
-    };
-    s.as_ptr()
+    call_or(c"unknown".as_ptr(), || {
+        let s: &std::ffi::CStr = match kind {
+            STORE_EVENT_SET => c"set",
+            STORE_EVENT_DELETE => c"delete",
+            STORE_EVENT_DELETE_GROUP => c"delete_group",
+            _ => c"unknown",
+        };
+        s.as_ptr()
+    })
 }

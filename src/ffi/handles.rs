@@ -2,6 +2,7 @@
 //! `store_kv`, so one set of `store_get`/`store_set`/… functions serves the
 //! store, scoped stores, transactions and scoped transactions.
 
+use super::boundary::call_or;
 use crate::base::error::{Error, Result};
 use crate::kv::{Kv, Target};
 use crate::{ScopedStore, ScopedTransaction};
@@ -71,33 +72,42 @@ pub(crate) unsafe fn scope_ref<'a>(scope: *const store_scope) -> Result<&'a Scop
     }
 }
 
-/// The key-value view of a store. Borrowed: valid until `store_free(db)`.
-/// Returns NULL for a NULL `db`. Any thread.
-#[no_mangle]
-pub unsafe extern "C" fn store_db_kv(db: *mut store_db) -> *mut store_kv {
-    match db.as_mut() {
-        Some(d) => &mut d.kv,
-        None => std::ptr::null_mut(),
-    }
+/// The address of the `store_kv` embedded in a handle, computed without
+/// forming a reference: other threads (or an outer call that is running an
+/// event callback) may hold shared references to the same handle.
+macro_rules! embedded_kv {
+    ($handle:expr) => {{
+        let handle = $handle;
+        if handle.is_null() {
+            std::ptr::null_mut()
+        } else {
+            std::ptr::addr_of_mut!((*handle).kv)
+        }
+    }};
 }
 
-/// The key-value view of a scoped store. Borrowed: valid until
-/// `store_scope_free(scope)`. Returns NULL for a NULL `scope`. Any thread.
+/// The key-value view of a store. Ownership: borrowed from `db`, valid until
+/// `store_free(db)`; never free it. Returns NULL for a NULL `db`.
+/// Thread: any, concurrently with other calls on `db`.
+#[no_mangle]
+pub unsafe extern "C" fn store_db_kv(db: *mut store_db) -> *mut store_kv {
+    call_or(std::ptr::null_mut(), || embedded_kv!(db))
+}
+
+/// The key-value view of a scoped store. Ownership: borrowed from `scope`,
+/// valid until `store_scope_free(scope)`; never free it. Returns NULL for a
+/// NULL `scope`. Thread: any, concurrently with other calls on `scope`.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_kv(scope: *mut store_scope) -> *mut store_kv {
-    match scope.as_mut() {
-        Some(s) => &mut s.kv,
-        None => std::ptr::null_mut(),
-    }
+    call_or(std::ptr::null_mut(), || embedded_kv!(scope))
 }
 
 /// The key-value view of a transaction: operations on it run inside the
-/// transaction and see its pending writes. Borrowed: valid until
-/// `store_txn_free(txn)`. Returns NULL for a NULL `txn`.
+/// transaction and see its pending writes. Ownership: borrowed from `txn`,
+/// valid until `store_txn_free(txn)`; never free it. Returns NULL for a NULL
+/// `txn`. Thread: any; the view is then used by one thread at a time, like
+/// the transaction.
 #[no_mangle]
 pub unsafe extern "C" fn store_txn_kv(txn: *mut store_txn) -> *mut store_kv {
-    match txn.as_mut() {
-        Some(t) => &mut t.kv,
-        None => std::ptr::null_mut(),
-    }
+    call_or(std::ptr::null_mut(), || embedded_kv!(txn))
 }

@@ -87,7 +87,11 @@ pub unsafe extern "C" fn store_get_into(
         let (kv, g, k) = (kv_ref(kv)?, bytes(group, group_len, "group")?, bytes(key, key_len, "key")?);
         let found = kv.lookup_with(g, k, |v| {
             if v.len() <= capacity {
-                std::ptr::copy_nonoverlapping(v.as_ptr(), buf, v.len());
+                // An empty value with `buf` NULL copies nothing: a copy with a
+                // NULL pointer is undefined even for zero bytes.
+                if !v.is_empty() {
+                    std::ptr::copy_nonoverlapping(v.as_ptr(), buf, v.len());
+                }
                 (v.len(), None)
             } else {
                 (v.len(), (!overflow.is_null()).then(|| v.to_vec()))

@@ -19,6 +19,7 @@ mod handles;
 mod iter;
 mod kv;
 mod scope;
+mod sized;
 mod txn;
 mod types;
 mod version;

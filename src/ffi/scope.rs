@@ -2,15 +2,22 @@
 
 use super::boundary::{call, call_or, store_status};
 use super::handles::{db_ref, scope_ref, store_kv, store_scope, KvObject};
+use super::sized::{check_out, own_size, read_in, write_out, Growable};
 use super::types::{bytes, need, put, store_slice, text};
-use crate::base::error::Error;
+use crate::base::error::{Error, Result};
 use crate::kv::quota::{Quota, Usage};
 use crate::{validate_scope, ScopedStore};
 
-/// Limits for a namespace; 0 means unlimited.
+/// Limits for a namespace; 0 means unlimited. Initialise with
+/// `STORE_QUOTA_INIT`. Fields are only ever appended: the library reads and
+/// writes `min(struct_size, its own size)` bytes and defaults the rest
+/// (unlimited); every size from `STORE_QUOTA_SIZE_V1` up works.
 #[repr(C)]
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct store_quota {
+    /// Bytes in the caller's copy: `sizeof(store_quota)`. On output, the
+    /// number of bytes the library filled.
+    pub struct_size: u32,
     /// Live keys across the namespace.
     pub max_keys: i64,
     /// Distinct groups with live keys.
@@ -19,10 +26,16 @@ pub struct store_quota {
     pub max_bytes: i64,
 }
 
-/// What a namespace holds (live rows only).
+/// What a namespace holds (live rows only). Set `struct_size` before
+/// asking (`STORE_USAGE_INIT`): the library writes only
+/// `min(struct_size, its own size)` bytes; every size from
+/// `STORE_USAGE_SIZE_V1` up works.
 #[repr(C)]
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct store_usage {
+    /// Bytes in the caller's copy: `sizeof(store_usage)`. On output, the
+    /// number of bytes the library filled.
+    pub struct_size: u32,
     /// Live keys.
     pub keys: i64,
     /// Distinct groups with live keys.
@@ -31,14 +44,46 @@ pub struct store_usage {
     pub bytes: i64,
 }
 
+// The first published layouts end with `max_bytes` and `bytes`.
+unsafe impl Growable for store_quota {
+    const NAME: &'static str = "store_quota";
+    const HOW: &'static str = "initialise it with STORE_QUOTA_INIT";
+    const FIRST_SIZE: usize = std::mem::offset_of!(store_quota, max_bytes) + std::mem::size_of::<i64>();
+    const SIZE_OFFSET: usize = std::mem::offset_of!(store_quota, struct_size);
+
+    fn defaults() -> store_quota {
+        store_quota { struct_size: own_size::<store_quota>(), max_keys: 0, max_groups: 0, max_bytes: 0 }
+    }
+}
+
+unsafe impl Growable for store_usage {
+    const NAME: &'static str = "store_usage";
+    const HOW: &'static str = "initialise it with STORE_USAGE_INIT";
+    const FIRST_SIZE: usize = std::mem::offset_of!(store_usage, bytes) + std::mem::size_of::<i64>();
+    const SIZE_OFFSET: usize = std::mem::offset_of!(store_usage, struct_size);
+
+    fn defaults() -> store_usage {
+        store_usage { struct_size: own_size::<store_usage>(), keys: 0, groups: 0, bytes: 0 }
+    }
+}
+
 impl From<&store_quota> for Quota {
     fn from(q: &store_quota) -> Quota {
         Quota { max_keys: q.max_keys, max_groups: q.max_groups, max_bytes: q.max_bytes }
     }
 }
 
-unsafe fn quota_arg(quota: *const store_quota) -> Quota {
-    quota.as_ref().map(Quota::from).unwrap_or_default()
+/// A quota argument; NULL means no limits.
+unsafe fn quota_arg(quota: *const store_quota) -> Result<Quota> {
+    Ok(Quota::from(&read_in(quota, "quota")?))
+}
+
+/// A quota argument that must be present.
+unsafe fn quota_required(quota: *const store_quota) -> Result<Quota> {
+    if quota.is_null() {
+        return Err(Error::invalid("store: quota is NULL"));
+    }
+    quota_arg(quota)
 }
 
 /// Opens a view of `db` whose groups live under `namespace:` (namespace
@@ -58,7 +103,7 @@ pub unsafe extern "C" fn store_scope_open(
         need(out, "out")?;
         let store = db_ref(db)?;
         let ns = text(namespace, namespace_len, "namespace")?;
-        let scoped = ScopedStore::with_quota(store, ns, quota_arg(quota))?;
+        let scoped = ScopedStore::with_quota(store, ns, quota_arg(quota)?)?;
         put(out, Box::into_raw(Box::new(store_scope { kv: store_kv { obj: KvObject::Scoped(scoped) } })), "out")
     })
 }
@@ -69,7 +114,7 @@ pub unsafe extern "C" fn store_scope_open(
 pub unsafe extern "C" fn store_scope_validate(namespace: *const u8, namespace_len: usize, quota: *const store_quota) -> store_status {
     call(|| {
         let ns = std::str::from_utf8(bytes(namespace, namespace_len, "namespace")?).unwrap_or("\u{FFFD}");
-        validate_scope(ns, &quota_arg(quota))
+        validate_scope(ns, &quota_arg(quota)?)
     })
 }
 
@@ -77,10 +122,7 @@ pub unsafe extern "C" fn store_scope_validate(namespace: *const u8, namespace_le
 /// values are `STORE_INVALID_ARGUMENT`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn store_quota_validate(quota: *const store_quota) -> store_status {
-    call(|| {
-        let q = quota.as_ref().ok_or_else(|| Error::invalid("store: quota is NULL"))?;
-        Quota::from(q).validate()
-    })
+    call(|| quota_required(quota)?.validate())
 }
 
 /// Frees a scoped store. NULL is ignored. No other call on it may be running.
@@ -103,8 +145,10 @@ pub unsafe extern "C" fn store_scope_namespace(scope: *const store_scope, out: *
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_get_quota(scope: *const store_scope, out: *mut store_quota) -> store_status {
     call(|| {
+        check_out(out, "out")?;
         let q = scope_ref(scope)?.quota();
-        put(out, store_quota { max_keys: q.max_keys, max_groups: q.max_groups, max_bytes: q.max_bytes }, "out")
+        let quota = store_quota { max_keys: q.max_keys, max_groups: q.max_groups, max_bytes: q.max_bytes, ..store_quota::defaults() };
+        write_out(out, quota, "out")
     })
 }
 
@@ -113,8 +157,8 @@ pub unsafe extern "C" fn store_scope_get_quota(scope: *const store_scope, out: *
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_set_quota(scope: *const store_scope, quota: *const store_quota) -> store_status {
     call(|| {
-        let q = quota.as_ref().ok_or_else(|| Error::invalid("store: quota is NULL"))?;
-        scope_ref(scope)?.set_quota(Quota::from(q))
+        let quota = quota_required(quota)?;
+        scope_ref(scope)?.set_quota(quota)
     })
 }
 
@@ -123,12 +167,13 @@ pub unsafe extern "C" fn store_scope_set_quota(scope: *const store_scope, quota:
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_usage(kv: *mut store_kv, out: *mut store_usage) -> store_status {
     call(|| {
-        need(out, "out")?;
+        check_out(out, "out")?;
         let usage: Usage = match &super::handles::kv_ref(kv)? {
             KvObject::Scoped(s) => s.usage()?,
             KvObject::ScopedTxn(t) => t.usage()?,
             _ => return Err(Error::invalid("store: usage needs a scoped store or scoped transaction")),
         };
-        put(out, store_usage { keys: usage.keys, groups: usage.groups, bytes: usage.bytes }, "out")
+        let usage = store_usage { keys: usage.keys, groups: usage.groups, bytes: usage.bytes, ..store_usage::defaults() };
+        write_out(out, usage, "out")
     })
 }

@@ -190,42 +190,54 @@ pub(crate) fn need<T>(out: *mut T, what: &str) -> Result<()> {
     }
 }
 
-/// Frees a buffer from any `store_*` function and zeroes the struct. NULL
-/// and already-freed (zeroed) structs are ignored. Any thread.
+/// Frees a buffer from any `store_*` function and zeroes the struct.
+/// Ownership: takes back the buffer `bytes` points at; the struct itself
+/// stays the caller's. NULL and already-freed (zeroed) structs are ignored.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_bytes_free(bytes: *mut store_bytes) {
     super::boundary::call_or((), || {
-        let Some(b) = bytes.as_mut() else { return };
+        if bytes.is_null() {
+            return;
+        }
+        let b = bytes.read();
         if !b.ptr.is_null() {
             drop(Box::from_raw(ptr::slice_from_raw_parts_mut(b.ptr, b.len + 1)));
         }
-        b.ptr = ptr::null_mut();
-        b.len = 0;
+        bytes.write(store_bytes { ptr: ptr::null_mut(), len: 0 });
     })
 }
 
-/// Frees a key/value list and zeroes the struct. NULL-safe, idempotent on a
-/// zeroed struct. Any thread.
+/// Frees a key/value list and zeroes the struct. Ownership: takes back the
+/// rows and their bytes; the struct itself stays the caller's. NULL-safe,
+/// idempotent on a zeroed struct. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_pairs_free(list: *mut store_pairs) {
     super::boundary::call_or((), || {
-        let Some(l) = list.as_mut() else { return };
-        if !l.internal.is_null() {
-            drop(Box::from_raw(l.internal as *mut PackedPairs));
+        if list.is_null() {
+            return;
         }
-        *l = store_pairs { items: ptr::null(), len: 0, internal: ptr::null_mut() };
+        let internal = list.read().internal;
+        if !internal.is_null() {
+            drop(Box::from_raw(internal as *mut PackedPairs));
+        }
+        list.write(store_pairs { items: ptr::null(), len: 0, internal: ptr::null_mut() });
     })
 }
 
-/// Frees a string list and zeroes the struct. NULL-safe, idempotent on a
-/// zeroed struct. Any thread.
+/// Frees a string list and zeroes the struct. Ownership: takes back the
+/// strings; the struct itself stays the caller's. NULL-safe, idempotent on a
+/// zeroed struct. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_strings_free(list: *mut store_strings) {
     super::boundary::call_or((), || {
-        let Some(l) = list.as_mut() else { return };
-        if !l.internal.is_null() {
-            drop(Box::from_raw(l.internal as *mut PackedStrings));
+        if list.is_null() {
+            return;
         }
-        *l = store_strings { items: ptr::null(), len: 0, internal: ptr::null_mut() };
+        let internal = list.read().internal;
+        if !internal.is_null() {
+            drop(Box::from_raw(internal as *mut PackedStrings));
+        }
+        list.write(store_strings { items: ptr::null(), len: 0, internal: ptr::null_mut() });
     })
 }

@@ -1,6 +1,7 @@
 //! Version macros and their runtime twins, so bindings can check at load
 //! time that the header they were built with matches the library.
 
+use super::boundary::call_or;
 use std::ffi::c_char;
 
 /// Major version of the library.
@@ -14,22 +15,29 @@ pub const STORE_VERSION_NUMBER: u32 = STORE_VERSION_MAJOR * 1_000_000 + STORE_VE
 /// Bumped on every incompatible change of the C ABI.
 pub const STORE_ABI_VERSION: u32 = 1;
 
-/// The library version as `"MAJOR.MINOR.PATCH"`. Static; never free it. Any thread.
+const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+    Ok(v) => v,
+    Err(_) => panic!("the package version contains a NUL"),
+};
+
+/// The library version as `"MAJOR.MINOR.PATCH"`. Ownership: static; never
+/// free it. Thread: any.
 #[no_mangle]
 pub extern "C" fn store_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
+    call_or(VERSION.as_ptr(), || VERSION.as_ptr())
 }
 
-/// `STORE_VERSION_NUMBER` of the loaded library. Any thread.
+/// `STORE_VERSION_NUMBER` of the loaded library. Thread: any.
 #[no_mangle]
 pub extern "C" fn store_version_number() -> u32 {
-    STORE_VERSION_NUMBER
+    call_or(STORE_VERSION_NUMBER, || STORE_VERSION_NUMBER)
 }
 
-/// `STORE_ABI_VERSION` of the loaded library; compare it with the macro. Any thread.
+/// `STORE_ABI_VERSION` of the loaded library; compare it with the macro.
+/// Thread: any.
 #[no_mangle]
 pub extern "C" fn store_abi_version() -> u32 {
-    STORE_ABI_VERSION
+    call_or(STORE_ABI_VERSION, || STORE_ABI_VERSION)
 }
 
 #[cfg(test)]

@@ -76,9 +76,14 @@ impl KvIter {
         }
     }
 
-    /// Takes the rows buffered by the last `fill`.
-    pub fn drain_page(&mut self) -> std::collections::vec_deque::Drain<'_, KeyValue> {
-        self.page.drain(..)
+    /// Takes up to `max` next rows: those still buffered (after `next`)
+    /// first, else a fresh page of `max`. Never more than `max`.
+    pub fn take_page(&mut self, max: usize) -> Result<std::collections::vec_deque::Drain<'_, KeyValue>> {
+        if self.page.is_empty() {
+            self.fill(max)?;
+        }
+        let n = self.page.len().min(max);
+        Ok(self.page.drain(..n))
     }
 }
 

@@ -108,7 +108,7 @@ store_db *check_open(const char *file, int line, const char *path, uint32_t sync
     store_options options;
     store_db *db = NULL;
     store_status st;
-    store_options_init(&options);
+    store_options_init(&options, sizeof options);
     options.synchronous = synchronous;
     st = store_open(STORE_STR(path), &options, &db);
     if (st != STORE_OK) {

@@ -173,7 +173,7 @@ store_db *check_open(const char *file, int line, const char *path, uint32_t sync
 /** Fails unless the watch yields an event of `want_kind` on (`g`, `k`) within `timeout_ms`. */
 #define CHECK_EVENT_WITHIN(w, timeout_ms, want_kind, g, k) \
     do { \
-        store_event check_ev_; \
+        store_event check_ev_ = STORE_EVENT_INIT; \
         CHECK_OK(store_watch_next((w), (timeout_ms), &check_ev_)); \
         CHECK_INT(check_ev_.kind, (want_kind)); \
         CHECK_SLICE(check_ev_.group, g); \

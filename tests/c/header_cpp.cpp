@@ -21,6 +21,12 @@ int main() {
         store_bytes_free(&value);
     }
     store_free(db);
+    // The initialiser macros are valid C++ aggregate initialisers too.
+    store_quota quota = STORE_QUOTA_INIT;
+    store_usage usage = STORE_USAGE_INIT;
+    store_event event = STORE_EVENT_INIT;
+    ok = ok && quota.struct_size == sizeof quota && usage.struct_size == sizeof usage &&
+         event.struct_size == sizeof event && STORE_OPTIONS_SIZE_V1 <= sizeof(store_options);
     if (!ok) {
         std::fprintf(stderr, "header_cpp: failed: %s\n", store_last_error());
         return 1;

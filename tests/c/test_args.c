@@ -22,7 +22,7 @@ static void ignore_event(void *user_data, const store_event *event) {
     (void)user_data;
     (void)event;
 }
-static store_status commit_body(void *user_data, store_kv *txn) {
+static int commit_body(void *user_data, store_kv *txn) {
     (void)user_data;
     return store_set(txn, STORE_STR("g"), STORE_STR("k"), STORE_STR("v"));
 }
@@ -114,10 +114,10 @@ static void null_out_params(void) {
 }
 
 static void null_other_handles(void) {
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     store_slice sl;
-    store_quota q = {0};
-    store_usage u;
+    store_quota q = STORE_QUOTA_INIT;
+    store_usage u = STORE_USAGE_INIT;
     store_pairs p = {0};
     store_scope *scope = NULL;
     bool has_row = false;
@@ -244,6 +244,7 @@ static void closed_store_fails_every_operation(void) {
     /* Accessors keep working after close. */
     CHECK_OK(store_database_path(db, &path));
     CHECK_SLICE(path, ":memory:");
+    CHECK_OK(store_options_init(&o, sizeof o));
     CHECK_OK(store_get_options(db, &o));
     CHECK_INT(o.purge_interval_ms, 60000);
     store_free(db);
@@ -257,8 +258,8 @@ static void closed_scope_txn_iter_watch(void) {
     store_iter *it = NULL;
     store_watch *w = NULL;
     store_slice key, value;
-    store_event ev;
-    store_usage u;
+    store_event ev = STORE_EVENT_INIT;
+    store_usage u = STORE_USAGE_INIT;
     bool has_row = false;
     int i;
 
@@ -323,7 +324,7 @@ static void double_close_and_free_null(void) {
     store_watch_close(w);
     store_watch_close(w);
     store_watch_close(NULL);
-    CHECK_STATUS(store_watch_next(w, 0, &(store_event){0}), STORE_CLOSED);
+    CHECK_STATUS(store_watch_next(w, 0, &(store_event)STORE_EVENT_INIT), STORE_CLOSED);
     store_watch_free(w);
 
     CHECK_OK(store_txn_begin(kv, &txn));
@@ -355,7 +356,7 @@ static void double_close_and_free_null(void) {
     store_scope_free(NULL);
     store_unsubscribe(NULL);
     store_free(NULL);
-    store_options_init(NULL);
+    CHECK_NULL_ARG(store_options_init(NULL, sizeof(store_options)));
 
     CHECK_OK(store_close(db));
     CHECK_OK(store_close(db));
@@ -376,12 +377,12 @@ static void invalid_utf8_text(void) {
     CHECK_ERR(store_scope_validate(bad_utf8, sizeof bad_utf8, NULL), STORE_INVALID_ARGUMENT, "namespace");
     SET(kv, "g", "k", "v");
     CHECK_ERR(store_render(kv, bad_utf8, sizeof bad_utf8, STORE_STR("g"), &b), STORE_INVALID_ARGUMENT, "UTF-8");
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.workspace_state_directory.ptr = bad_utf8;
     o.workspace_state_directory.len = sizeof bad_utf8;
     CHECK_ERR(store_open(STORE_STR(":memory:"), &o, &other), STORE_INVALID_ARGUMENT, "workspace_state_directory");
     CHECK_ERR(store_options_normalise(&o), STORE_INVALID_ARGUMENT, "UTF-8");
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.journal_bucket_name.ptr = bad_utf8;
     o.journal_bucket_name.len = sizeof bad_utf8;
     CHECK_ERR(store_open(STORE_STR(":memory:"), &o, &other), STORE_INVALID_ARGUMENT, "journal_bucket_name");
@@ -396,20 +397,20 @@ static void bad_options(void) {
     store_options o;
     store_db *db = NULL;
 
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     CHECK_INT(o.struct_size, sizeof(store_options));
     CHECK_INT(o.synchronous, STORE_SYNC_DEFAULT);
     o.struct_size = 8;
     CHECK_ERR(store_open(STORE_STR(":memory:"), &o, &db), STORE_INVALID_ARGUMENT, "struct_size is 8");
     CHECK_ERR(store_options_validate(STORE_STR(":memory:"), &o), STORE_INVALID_ARGUMENT, "struct_size");
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.synchronous = 99;
     CHECK_ERR(store_open(STORE_STR(":memory:"), &o, &db), STORE_INVALID_ARGUMENT, "synchronous 99");
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.purge_interval_ms = -1;
     CHECK_ERR(store_open(STORE_STR(":memory:"), &o, &db), STORE_INVALID_ARGUMENT, "purge interval must be zero or positive");
     CHECK_ERR(store_open(STORE_STR(""), NULL, &db), STORE_INVALID_ARGUMENT, "database path is empty");
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.journal_endpoint_url.ptr = (const uint8_t *)"http://127.0.0.1:8086";
     o.journal_endpoint_url.len = strlen("http://127.0.0.1:8086");
     CHECK_ERR(store_options_validate(STORE_STR(":memory:"), &o), STORE_INVALID_ARGUMENT, "organisation is empty");
@@ -417,7 +418,7 @@ static void bad_options(void) {
     CHECK(db == NULL);
     CHECK_OK(store_options_validate(STORE_STR(":memory:"), NULL));
     /* Normalising fills the documented defaults. */
-    store_options_init(&o);
+    store_options_init(&o, sizeof o);
     o.workspace_state_directory.ptr = (const uint8_t *)".core/state///";
     o.workspace_state_directory.len = strlen(".core/state///");
     CHECK_OK(store_options_normalise(&o));
@@ -430,8 +431,8 @@ static void bad_values_and_wrong_handle_kinds(void) {
     store_kv *kv = store_db_kv(db);
     store_scope *scope = NULL;
     store_txn *txn = NULL, *nested = NULL;
-    store_quota neg = {-1, 0, 0};
-    store_usage u;
+    store_quota neg = {(uint32_t)sizeof(store_quota), -1, 0, 0};
+    store_usage u = STORE_USAGE_INIT;
     store_subscription *sub = NULL;
     store_watch *w = NULL;
 
@@ -462,11 +463,13 @@ static void status_and_kind_names(void) {
         "STORE_OK",     "STORE_NOT_FOUND", "STORE_QUOTA_EXCEEDED", "STORE_CLOSED",
         "STORE_INVALID_ARGUMENT", "STORE_BUSY", "STORE_IO", "STORE_CORRUPT",
         "STORE_QUERY",  "STORE_TEMPLATE",  "STORE_INTERNAL",       "STORE_TIMEOUT",
+        "STORE_ABORTED",
     };
     uint32_t i;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) CHECK(strcmp(store_status_str(i), names[i]) == 0);
     CHECK_INT(STORE_TIMEOUT, 11);
-    CHECK(strcmp(store_status_str(12), "STORE_UNKNOWN") == 0);
+    CHECK_INT(STORE_ABORTED, 12);
+    CHECK(strcmp(store_status_str(13), "STORE_UNKNOWN") == 0);
     CHECK(strcmp(store_status_str(0xffffffffu), "STORE_UNKNOWN") == 0);
     CHECK(strcmp(store_event_kind_str(STORE_EVENT_SET), "set") == 0);
     CHECK(strcmp(store_event_kind_str(STORE_EVENT_DELETE), "delete") == 0);

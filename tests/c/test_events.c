@@ -105,12 +105,12 @@ static void callbacks_see_every_kind_in_order(void) {
                "delete_group:tenant-a:x:=", "delete_group:tenant-b:x:=");
     CHECK_SEEN(&config, "set:config:colour=blue", "delete:config:colour=");
     for (i = 0; i < all.count; i++) CHECK(all.stamps[i] >= before - 1000 && all.stamps[i] <= unix_ms() + 1000);
-    store_unsubscribe(s1);
+    store_unsubscribe(&s1);
     CHECK_INT(all.releases, 1);
     SET(kv, "config", "after", "x");
     CHECK_INT(all.count, 8);
     CHECK_INT(config.count, 3);
-    store_unsubscribe(s2);
+    store_unsubscribe(&s2);
     CHECK_INT(config.releases, 1);
     store_free(db);
     CHECK_INT(all.releases, 1);
@@ -135,7 +135,7 @@ static void reentrant_outer(void *user_data, const store_event *e) {
         r->status = store_subscribe(r->kv, STORE_STR("*"), record, &r->nested, release_recorder, &r->nested_sub);
         if (r->status == STORE_OK) r->status = store_watch_open(r->kv, STORE_STR("*"), 4, &r->nested_watch);
     } else if (check_bytes_eq(e->key.ptr, e->key.len, "second")) {
-        store_unsubscribe(r->nested_sub);
+        store_unsubscribe(&r->nested_sub);
         r->nested_sub = NULL;
         store_watch_close(r->nested_watch);
     }
@@ -145,7 +145,7 @@ static void snapshot_semantics(void) {
     OPEN_MEMORY(db);
     reentrant r;
     store_subscription *sub = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     memset(&r, 0, sizeof r);
     recorder_init(&r.outer, "");
     recorder_init(&r.nested, "nested:");
@@ -163,7 +163,7 @@ static void snapshot_semantics(void) {
     CHECK_SLICE(ev.key, "second");
     CHECK_STATUS(store_watch_next(r.nested_watch, 0, &ev), STORE_CLOSED);
     store_watch_free(r.nested_watch);
-    store_unsubscribe(sub);
+    store_unsubscribe(&sub);
     store_free(db);
 }
 
@@ -177,7 +177,7 @@ typedef struct self_cancel {
 static void cancel_self(void *user_data, const store_event *e) {
     self_cancel *s = user_data;
     record(&s->rec, e);
-    store_unsubscribe(s->sub);
+    store_unsubscribe(&s->sub);
     s->releases_seen_inside = s->rec.releases;
 }
 
@@ -213,13 +213,13 @@ static void release_runs_once_at_close(void) {
     CHECK_OK(store_subscribe(kv, STORE_STR("*"), record, &a, release_recorder, &sa));
     CHECK_OK(store_subscribe(kv, STORE_STR("g"), record, &b, release_recorder, &sb));
     CHECK_OK(store_subscribe(kv, STORE_STR("*"), record, &c, release_recorder, &sc));
-    store_unsubscribe(sc);
+    store_unsubscribe(&sc);
     CHECK_INT(c.releases, 1);
     CHECK_OK(store_close(db));
     CHECK_INT(a.releases, 1);
     CHECK_INT(b.releases, 1);
-    store_unsubscribe(sa);
-    store_unsubscribe(sb);
+    store_unsubscribe(&sa);
+    store_unsubscribe(&sb);
     store_free(db);
     CHECK_INT(a.releases, 1);
     CHECK_INT(b.releases, 1);
@@ -281,7 +281,7 @@ static void callback_calls_store(void) {
     CHECK_OK(r.close_status);
     CHECK(store_is_closed(r.db));
     CHECK_STATUS(store_set(store_db_kv(r.db), STORE_STR("in"), STORE_STR("k"), STORE_STR("v")), STORE_CLOSED);
-    store_unsubscribe(sub);
+    store_unsubscribe(&sub);
     store_free(r.db);
 }
 
@@ -291,7 +291,7 @@ static void watch_filters_and_fields(void) {
     OPEN_MEMORY(db);
     store_kv *kv = store_db_kv(db);
     store_watch *config = NULL, *all = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     CHECK_OK(store_watch_open(kv, STORE_STR("config"), 0, &config));
     CHECK_OK(store_watch_open(kv, STORE_STR("*"), 0, &all));
     SET(kv, "config", "a", "1");
@@ -328,7 +328,7 @@ static void watch_capacity_drops_and_counts(void) {
     OPEN_MEMORY(db);
     store_kv *kv = store_db_kv(db);
     store_watch *small = NULL, *dflt = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     int i, got = 0;
     CHECK_OK(store_watch_open(kv, STORE_STR("*"), 4, &small));
     CHECK_OK(store_watch_open(kv, STORE_STR("*"), 0, &dflt));
@@ -358,7 +358,7 @@ static void watch_capacity_drops_and_counts(void) {
 static void watch_timeouts(void) {
     OPEN_MEMORY(db);
     store_watch *w = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     int64_t t0;
     CHECK_OK(store_watch_open(store_db_kv(db), STORE_STR("*"), 1, &w));
     t0 = check_now_ms();
@@ -375,7 +375,7 @@ static void watch_close_drains_then_closed(void) {
     OPEN_MEMORY(db);
     store_kv *kv = store_db_kv(db);
     store_watch *w = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     CHECK_OK(store_watch_open(kv, STORE_STR("*"), 8, &w));
     SET(kv, "g", "a", "1");
     SET(kv, "g", "b", "2");
@@ -405,7 +405,7 @@ typedef struct blocked_reader {
 
 static void *read_until_closed(void *arg) {
     blocked_reader *r = arg;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     r->status = store_watch_next(r->w, -1, &ev);
     r->returned_at = check_now_ms();
     return NULL;
@@ -444,7 +444,7 @@ typedef struct slow_reader {
 
 static void *read_slowly(void *arg) {
     slow_reader *r = arg;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     while (store_watch_next(r->w, -1, &ev) == STORE_OK) {
         r->received++;
         check_sleep_ms(20);

@@ -129,13 +129,13 @@ static void ttl_expiry_layers(void) {
     CHECK_OK(store_render(kv, STORE_STR("{{ .live }}|{{ .ephemeral }}|{{ future }}"), STORE_STR("g"), &b));
     CHECK_BYTES(b.ptr, b.len, "L|<no value>|F");
     store_bytes_free(&b);
-    CHECK_STATUS(store_watch_next(w, 0, &(store_event){0}), STORE_TIMEOUT);
+    CHECK_STATUS(store_watch_next(w, 0, &(store_event)STORE_EVENT_INIT), STORE_TIMEOUT);
 
     /* Get deletes lazily, reports not-found and sends one delete event. */
     CHECK_ERR(store_get(kv, STORE_STR("g"), STORE_STR("ephemeral"), &b), STORE_NOT_FOUND, "g/ephemeral");
     CHECK_EVENT(w, STORE_EVENT_DELETE, "g", "ephemeral");
     CHECK_STATUS(store_get(kv, STORE_STR("g"), STORE_STR("ephemeral"), &b), STORE_NOT_FOUND);
-    CHECK_STATUS(store_watch_next(w, 0, &(store_event){0}), STORE_TIMEOUT);
+    CHECK_STATUS(store_watch_next(w, 0, &(store_event)STORE_EVENT_INIT), STORE_TIMEOUT);
 
     /* A plain Set clears the TTL; a zero TTL stores an expired row. */
     CHECK_OK(store_set_with_ttl(kv, STORE_STR("g"), STORE_STR("k"), STORE_STR("v1"), 1));
@@ -160,7 +160,7 @@ static void purge_expired_counts_and_notifies(void) {
     store_watch *w = NULL;
     int64_t removed = -1;
     int deletes = 0;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
 
     CHECK_OK(store_purge_expired(kv, &removed));
     CHECK_INT(removed, 0);
@@ -191,8 +191,8 @@ static void background_purge_removes_rows(void) {
     store_options o;
     store_db *db = NULL;
     store_watch *w = NULL;
-    store_event ev;
-    store_options_init(&o);
+    store_event ev = STORE_EVENT_INIT;
+    store_options_init(&o, sizeof o);
     o.purge_interval_ms = 20;
     CHECK_OK(store_open(STORE_STR(":memory:"), &o, &db));
     CHECK_OK(store_watch_open(store_db_kv(db), STORE_STR("*"), 4, &w));

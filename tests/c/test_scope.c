@@ -90,7 +90,7 @@ static void case_distinct_namespaces_are_isolated(void) {
     store_kv *u = store_scope_kv(upper), *l = store_scope_kv(lower), *raw = store_db_kv(db);
     store_strings s = {0};
     store_watch *wl = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     int64_t removed = -1;
     SET(u, "config", "k", "upper");
     SET(l, "config", "k", "lower");
@@ -151,7 +151,7 @@ static void scoped_subscription_sees_own_namespace(void) {
     CHECK(strcmp(scoped_group, "config") == 0);
     /* A store-level watcher sees the full group name. */
     CHECK_EVENT(store_level, STORE_EVENT_SET, "tenant-a:config", "k");
-    store_unsubscribe(sub);
+    store_unsubscribe(&sub);
     store_watch_free(store_level);
     store_scope_free(a);
     store_scope_free(b);
@@ -159,8 +159,8 @@ static void scoped_subscription_sees_own_namespace(void) {
 }
 
 static void max_keys(void) {
-    store_quota q = {3, 0, 0};
-    store_usage u;
+    store_quota q = {(uint32_t)sizeof(store_quota), 3, 0, 0};
+    store_usage u = STORE_USAGE_INIT;
     OPEN_MEMORY(db);
     OPEN_SCOPE(scope, db, "ns", &q);
     OPEN_SCOPE(other, db, "other", &q);
@@ -186,7 +186,7 @@ static void max_keys(void) {
     CHECK_OK(store_watch_open(store_db_kv(db), STORE_STR("*"), 8, &w));
     SET(kv, "c", "3", "revived");
     CHECK_EVENT(w, STORE_EVENT_SET, "ns:c", "3");
-    CHECK_STATUS(store_watch_next(w, 0, &(store_event){0}), STORE_TIMEOUT);
+    CHECK_STATUS(store_watch_next(w, 0, &(store_event)STORE_EVENT_INIT), STORE_TIMEOUT);
     /* Zero means unlimited. */
     q.max_keys = 0;
     CHECK_OK(store_scope_set_quota(scope, &q));
@@ -200,7 +200,7 @@ static void max_keys(void) {
 }
 
 static void max_groups(void) {
-    store_quota q = {0, 2, 0};
+    store_quota q = {(uint32_t)sizeof(store_quota), 0, 2, 0};
     OPEN_MEMORY(db);
     OPEN_SCOPE(scope, db, "ns", &q);
     store_kv *kv = store_scope_kv(scope);
@@ -219,8 +219,8 @@ static void max_groups(void) {
 }
 
 static void max_bytes_grow_and_shrink(void) {
-    store_quota q = {0, 0, 20};
-    store_usage u;
+    store_quota q = {(uint32_t)sizeof(store_quota), 0, 0, 20};
+    store_usage u = STORE_USAGE_INIT;
     OPEN_MEMORY(db);
     OPEN_SCOPE(scope, db, "ns", &q);
     store_kv *kv = store_scope_kv(scope);
@@ -279,9 +279,9 @@ static void *race(void *arg) {
 }
 
 static void quota_race_never_exceeds_limit(void) {
-    store_quota q = {RACE_LIMIT, 0, 0};
+    store_quota q = {(uint32_t)sizeof(store_quota), RACE_LIMIT, 0, 0};
     char path[600];
-    store_usage u;
+    store_usage u = STORE_USAGE_INIT;
     racer r[2];
     pthread_t t[2];
     int i;

@@ -150,7 +150,7 @@ static void four_threads_mixed_operations(void) {
     CHECK_INT(set_events, total_sets);
     CHECK_INT(delete_events, total_deletes);
     CHECK_INT(store_watch_dropped(watch), total_sets + total_deletes - 8);
-    store_unsubscribe(sub);
+    store_unsubscribe(&sub);
     store_watch_free(watch);
     store_scope_free(scope);
     store_free(db);

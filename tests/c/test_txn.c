@@ -62,7 +62,7 @@ static void events_after_commit_never_after_rollback(void) {
     store_kv *kv = store_db_kv(db);
     store_txn *txn = NULL;
     store_watch *w = NULL;
-    store_event ev;
+    store_event ev = STORE_EVENT_INIT;
     int64_t removed = -1;
     CHECK_OK(store_watch_open(kv, STORE_STR("*"), 16, &w));
     CHECK_OK(store_set_with_ttl(kv, STORE_STR("g"), STORE_STR("exp"), STORE_STR("x"), 1));
@@ -192,10 +192,10 @@ static void close_rolls_back_open_transaction(void) {
 }
 
 static void scoped_transaction_quota_counts_pending(void) {
-    store_quota q = {2, 0, 0};
+    store_quota q = {(uint32_t)sizeof(store_quota), 2, 0, 0};
     store_scope *scope = NULL;
     store_txn *txn = NULL;
-    store_usage u;
+    store_usage u = STORE_USAGE_INIT;
     store_strings s = {0};
     OPEN_MEMORY(db);
     CHECK_OK(store_scope_open(db, STORE_STR("tenant-a"), &q, &scope));
@@ -226,7 +226,7 @@ typedef struct body_state {
     bool exceed;
 } body_state;
 
-static store_status scoped_body(void *user_data, store_kv *txn) {
+static int scoped_body(void *user_data, store_kv *txn) {
     body_state *b = user_data;
     store_status st;
     b->calls++;
@@ -236,14 +236,14 @@ static store_status scoped_body(void *user_data, store_kv *txn) {
     return STORE_OK;
 }
 
-static store_status failing_body(void *user_data, store_kv *txn) {
+static int failing_body(void *user_data, store_kv *txn) {
     (void)user_data;
     store_set(txn, STORE_STR("g"), STORE_STR("k"), STORE_STR("v"));
     return STORE_NOT_FOUND;
 }
 
 static void transaction_callback_form(void) {
-    store_quota q = {2, 0, 0};
+    store_quota q = {(uint32_t)sizeof(store_quota), 2, 0, 0};
     store_scope *scope = NULL;
     store_watch *w = NULL;
     body_state b = {0, true};
@@ -255,7 +255,7 @@ static void transaction_callback_form(void) {
               "store.Transaction: execute transaction:");
     CHECK_INT(b.calls, 1);
     CHECK_MISSING(store_scope_kv(scope), "g", "one");
-    CHECK_STATUS(store_watch_next(w, 0, &(store_event){0}), STORE_TIMEOUT);
+    CHECK_STATUS(store_watch_next(w, 0, &(store_event)STORE_EVENT_INIT), STORE_TIMEOUT);
     b.exceed = false;
     CHECK_OK(store_transaction(store_scope_kv(scope), scoped_body, &b));
     CHECK_GET(store_scope_kv(scope), "g", "two", "2");

@@ -73,7 +73,8 @@ namespace Dappco.Store
     {
         protected override bool ReleaseHandle()
         {
-            NativeMethods.store_unsubscribe(handle);
+            IntPtr subscription = handle;
+            NativeMethods.store_unsubscribe(ref subscription);
             return true;
         }
     }

@@ -75,19 +75,27 @@ namespace Dappco.Store
     internal struct NativeEvent
     {
         public uint Kind;
+        public uint StructSize;
         public NativeSlice Group;
         public NativeSlice Key;
         public NativeSlice Value;
         public long TimestampMs;
+
+        /// <summary>sizeof(store_event).</summary>
+        internal static readonly uint Size = (uint)Marshal.SizeOf(typeof(NativeEvent));
     }
 
-    /// <summary>store_quota and store_usage share this layout (three int64).</summary>
+    /// <summary>store_quota and store_usage share this layout (struct_size, then three int64).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct NativeTriple
     {
+        public uint StructSize;
         public long A;
         public long B;
         public long C;
+
+        /// <summary>sizeof(store_quota) and sizeof(store_usage).</summary>
+        internal static readonly uint Size = (uint)Marshal.SizeOf(typeof(NativeTriple));
     }
 
     /// <summary>store_event_callback.</summary>
@@ -124,7 +132,7 @@ namespace Dappco.Store
 
         // Store lifecycle.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern void store_options_init(ref NativeOptions options);
+        internal static extern StoreStatus store_options_init(ref NativeOptions options, UIntPtr size);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_open(byte[] path, UIntPtr pathLen, ref NativeOptions options, out StoreDbHandle db);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
@@ -149,11 +157,11 @@ namespace Dappco.Store
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_scope_namespace(StoreScopeHandle scope, out NativeSlice ns);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern StoreStatus store_scope_get_quota(StoreScopeHandle scope, out NativeTriple quota);
+        internal static extern StoreStatus store_scope_get_quota(StoreScopeHandle scope, ref NativeTriple quota);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_scope_set_quota(StoreScopeHandle scope, ref NativeTriple quota);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern StoreStatus store_scope_usage(IntPtr kv, out NativeTriple usage);
+        internal static extern StoreStatus store_scope_usage(IntPtr kv, ref NativeTriple usage);
 
         // Transactions.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
@@ -180,11 +188,11 @@ namespace Dappco.Store
         internal static extern StoreStatus store_subscribe(IntPtr kv, byte[] group, UIntPtr groupLen,
             NativeEventCallback callback, IntPtr userData, NativeReleaseCallback release, out StoreSubscriptionHandle subscription);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern void store_unsubscribe(IntPtr subscription);
+        internal static extern void store_unsubscribe(ref IntPtr subscription);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_watch_open(IntPtr kv, byte[] group, UIntPtr groupLen, UIntPtr capacity, out StoreWatchHandle watch);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern StoreStatus store_watch_next(StoreWatchHandle watch, long timeoutMs, out NativeEvent evt);
+        internal static extern StoreStatus store_watch_next(StoreWatchHandle watch, long timeoutMs, ref NativeEvent evt);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ulong store_watch_dropped(StoreWatchHandle watch);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]

@@ -14,7 +14,7 @@ namespace Dappco.Store
 
         internal NativeTriple ToNative()
         {
-            return new NativeTriple { A = MaxKeys, B = MaxGroups, C = MaxBytes };
+            return new NativeTriple { StructSize = NativeTriple.Size, A = MaxKeys, B = MaxGroups, C = MaxBytes };
         }
     }
 
@@ -31,9 +31,9 @@ namespace Dappco.Store
         /// <summary>Reads the usage of a scoped store or scoped transaction view.</summary>
         internal static StoreUsage Of(KeyValueView view)
         {
-            NativeTriple usage;
+            NativeTriple usage = new NativeTriple { StructSize = NativeTriple.Size };
             using (view.Enter())
-                StoreException.Check(NativeMethods.store_scope_usage(view.Kv, out usage));
+                StoreException.Check(NativeMethods.store_scope_usage(view.Kv, ref usage));
             return new StoreUsage { Keys = usage.A, Groups = usage.B, Bytes = usage.C };
         }
     }
@@ -95,8 +95,8 @@ namespace Dappco.Store
             {
                 using (HandleLease.Acquire(_handle, "store.ScopedStore"))
                 {
-                    NativeTriple q;
-                    StoreException.Check(NativeMethods.store_scope_get_quota(_handle, out q));
+                    NativeTriple q = new NativeTriple { StructSize = NativeTriple.Size };
+                    StoreException.Check(NativeMethods.store_scope_get_quota(_handle, ref q));
                     return new StoreQuota { MaxKeys = q.A, MaxGroups = q.B, MaxBytes = q.C };
                 }
             }

@@ -48,7 +48,7 @@ namespace Dappco.Store
                 throw new ArgumentNullException("options");
             byte[] path = Utf8.Encode(options.DatabasePath, "DatabasePath");
             var native = new NativeOptions();
-            NativeMethods.store_options_init(ref native);
+            StoreException.Check(NativeMethods.store_options_init(ref native, (UIntPtr)Marshal.SizeOf(typeof(NativeOptions))));
             native.Synchronous = (uint)options.Synchronous;
             native.PurgeIntervalMs = (long)options.PurgeInterval.TotalMilliseconds;
             native.ExclusiveLocking = options.ExclusiveLocking ? (byte)1 : (byte)0;

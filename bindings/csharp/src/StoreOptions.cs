@@ -36,7 +36,7 @@ namespace Dappco.Store
         public string JournalBucketName { get; set; } = "";
         /// <summary>Hold SQLite's exclusive lock while open (faster reads; no other process may open the file).</summary>
         public bool ExclusiveLocking { get; set; }
-        /// <summary>Reader connections for file databases; 0 means 2.</summary>
+        /// <summary>Reader connections for file databases; 0 means 4.</summary>
         public uint ReaderConnections { get; set; }
     }
 }

@@ -27,5 +27,7 @@ namespace Dappco.Store
         Internal = 10,
         /// <summary>No event arrived within a watch timeout.</summary>
         Timeout = 11,
+        /// <summary>A transaction body returned a value that is not a status; rolled back.</summary>
+        Aborted = 12,
     }
 }

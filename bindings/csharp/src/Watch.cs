@@ -32,8 +32,8 @@ namespace Dappco.Store
             evt = null;
             using (HandleLease.Acquire(_handle, "store.Watch"))
             {
-                NativeEvent raw;
-                StoreStatus status = NativeMethods.store_watch_next(_handle, timeoutMs, out raw);
+                NativeEvent raw = new NativeEvent { StructSize = NativeEvent.Size };
+                StoreStatus status = NativeMethods.store_watch_next(_handle, timeoutMs, ref raw);
                 if (status == StoreStatus.Timeout)
                     return false;
                 StoreException.Check(status);

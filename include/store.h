@@ -59,7 +59,7 @@
 /** Initialiser for a store_usage to pass to store_scope_usage. */
 #define STORE_USAGE_INIT { (uint32_t)sizeof(store_usage), 0, 0, 0 }
 /** Initialiser for a store_event to pass to store_watch_next. */
-#define STORE_EVENT_INIT { 0, (uint32_t)sizeof(store_event), { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0 }
+#define STORE_EVENT_INIT { 0, (uint32_t)sizeof(store_event), { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, 0 }
 
 
 /**
@@ -298,6 +298,21 @@ typedef struct store_options {
    * Reader connections for file databases; 0 = 4.
    */
   uint32_t reader_connections;
+  /**
+   * How long a write waits for another handle's transaction (or another
+   * process's lock) before `STORE_BUSY`, in milliseconds; 0 = 5000.
+   * Added after the first layout.
+   */
+  uint32_t busy_timeout_ms;
+  /**
+   * Template fuel per `store_render` (roughly instructions executed);
+   * 0 = 1000000. A render that runs out fails with `STORE_TEMPLATE`.
+   */
+  uint64_t template_fuel;
+  /**
+   * Largest output of one `store_render` in bytes; 0 = 16 MiB.
+   */
+  uint64_t template_max_output;
 } store_options;
 
 /**
@@ -337,6 +352,13 @@ typedef struct store_event {
    * When the change was made (staged, in a transaction), Unix milliseconds.
    */
   int64_t timestamp_ms;
+  /**
+   * Commit-order sequence number: strictly increasing per store from 1,
+   * assigned when the change commits. Every subscription and watch sees
+   * events in this order. Added after the first layout (0 from a library
+   * that predates it).
+   */
+  uint64_t seq;
 } store_event;
 
 /**
@@ -592,6 +614,21 @@ enum store_status store_options_normalise(struct store_options *options);
  * when its delivery starts. `user_data` is used from the writing threads.
  */
 enum store_status store_subscribe(struct store_kv *kv, const uint8_t *group, size_t group_len, store_event_callback callback, void *user_data, store_release_callback release, struct store_subscription **out);
+
+/**
+ * Like `store_subscribe`, but `callback` runs at commit time, on the
+ * writing thread, while the store's writer lock is held, in commit order
+ * and before every `store_subscribe` callback — the way go-store serves its
+ * watch channels. Meant for handing the event on without blocking (a Go
+ * channel send with `select`/`default`, a lock-free queue): the callback
+ * must not block, and store calls made from it fail with `STORE_BUSY`.
+ * Subscribing, unsubscribing and `release` follow `store_subscribe`.
+ *
+ * Ownership: on success the caller owns `*out` (free with
+ * `store_unsubscribe`). Thread: any; `user_data` is used from the writing
+ * threads.
+ */
+enum store_status store_subscribe_watcher(struct store_kv *kv, const uint8_t *group, size_t group_len, store_event_callback callback, void *user_data, store_release_callback release, struct store_subscription **out);
 
 /**
  * Unsubscribes, frees the handle and sets `*subscription` to NULL, so a

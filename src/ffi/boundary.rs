@@ -1,7 +1,8 @@
 //! The panic boundary, status codes and the per-thread last-error message.
 
 use crate::base::error::{Error, ErrorKind, Op};
-use std::cell::RefCell;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -184,6 +185,7 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 /// even if a callback run inside the call (an event callback, a transaction
 /// body) failed and recorded one.
 pub(crate) fn call(f: impl FnOnce() -> Result<(), Error>) -> store_status {
+    let _depth = Depth::enter();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => {
             clear_last_error();
@@ -203,7 +205,62 @@ pub(crate) fn call(f: impl FnOnce() -> Result<(), Error>) -> store_status {
 /// Runs the body of an infallible C function (getters, frees), returning
 /// `default` if it panics.
 pub(crate) fn call_or<T>(default: T, f: impl FnOnce() -> T) -> T {
+    let _depth = Depth::enter();
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(default)
+}
+
+thread_local! {
+    /// Library calls in progress on this thread. An event callback (or a
+    /// release function) runs inside the call that delivered it, so a call
+    /// it makes is nested.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Handles freed by a nested call: the outer call may still be using
+    /// their memory, so it is released when the outermost call returns.
+    static DEFERRED: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Counts this thread's nesting for the duration of one library call.
+struct Depth;
+
+impl Depth {
+    fn enter() -> Depth {
+        let _ = DEPTH.try_with(|d| d.set(d.get() + 1));
+        Depth
+    }
+}
+
+impl Drop for Depth {
+    fn drop(&mut self) {
+        let outermost = DEPTH
+            .try_with(|d| {
+                d.set(d.get().saturating_sub(1));
+                d.get() == 0
+            })
+            .unwrap_or(false);
+        if outermost {
+            // Taken first, dropped after: a handle's drop may call the library again.
+            let freed = DEFERRED.try_with(|q| std::mem::take(&mut *q.borrow_mut())).unwrap_or_default();
+            drop(freed);
+        }
+    }
+}
+
+/// Frees a handle's memory now, or, when called from inside a callback
+/// (a nested call), once the outermost library call on this thread has
+/// returned: the call that delivered the event may still be reading the
+/// handle (`store_free` from inside an `OnChange` callback). Closing and
+/// rolling back happen at once either way; only the memory waits.
+pub(crate) fn free_handle<T: 'static>(handle: Box<T>) {
+    let nested = DEPTH.try_with(|d| d.get() > 1).unwrap_or(false);
+    if nested {
+        let handle: Box<dyn Any> = handle;
+        // If thread-local storage is already gone (thread exit), the closure
+        // is dropped unrun and the handle with it: nothing else can be
+        // running on this thread then, so freeing at once is safe.
+        let _ = DEFERRED.try_with(|q| q.borrow_mut().push(handle));
+    } else {
+        drop(handle);
+    }
 }
 
 /// The message of the last failed call on the calling thread, or "" if the

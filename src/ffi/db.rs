@@ -1,6 +1,6 @@
 //! Opening, closing and configuring a store.
 
-use super::boundary::{call, call_or, store_status};
+use super::boundary::{call, call_or, store_status, free_handle};
 use super::handles::{db_ref, store_db, store_kv, KvObject};
 use super::sized::{check_out, init, read_in, write_out, Growable};
 use super::types::{bytes, need, put, store_slice, text};
@@ -49,6 +49,15 @@ pub struct store_options {
     pub exclusive_locking: bool,
     /// Reader connections for file databases; 0 = 4.
     pub reader_connections: u32,
+    /// How long a write waits for another handle's transaction (or another
+    /// process's lock) before `STORE_BUSY`, in milliseconds; 0 = 5000.
+    /// Added after the first layout.
+    pub busy_timeout_ms: u32,
+    /// Template fuel per `store_render` (roughly instructions executed);
+    /// 0 = 1000000. A render that runs out fails with `STORE_TEMPLATE`.
+    pub template_fuel: u64,
+    /// Largest output of one `store_render` in bytes; 0 = 16 MiB.
+    pub template_max_output: u64,
 }
 
 impl Default for store_options {
@@ -63,6 +72,9 @@ impl Default for store_options {
             journal_bucket_name: store_slice::EMPTY,
             exclusive_locking: false,
             reader_connections: 0,
+            busy_timeout_ms: 0,
+            template_fuel: 0,
+            template_max_output: 0,
         }
     }
 }
@@ -109,6 +121,9 @@ unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Conf
         synchronous,
         exclusive_locking: o.exclusive_locking,
         reader_connections: o.reader_connections as usize,
+        busy_timeout: Duration::from_millis(o.busy_timeout_ms.into()),
+        template_fuel: o.template_fuel,
+        template_max_output: usize::try_from(o.template_max_output).unwrap_or(usize::MAX),
         ..Config::default()
     })
 }
@@ -200,6 +215,7 @@ pub unsafe extern "C" fn store_free(db: *mut store_db) {
         if let KvObject::Store(s) = &db.kv.obj {
             let _ = s.close();
         }
+        free_handle(db);
     })
 }
 
@@ -242,6 +258,9 @@ pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_
             journal_bucket_name: store_slice::of(c.journal.bucket_name.as_bytes()),
             exclusive_locking: c.exclusive_locking,
             reader_connections: c.reader_connections as u32,
+            busy_timeout_ms: u32::try_from(c.busy_timeout.as_millis()).unwrap_or(u32::MAX),
+            template_fuel: c.template_fuel,
+            template_max_output: c.template_max_output as u64,
             ..store_options::default()
         };
         write_out(out, options, "out")

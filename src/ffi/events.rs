@@ -45,6 +45,11 @@ pub struct store_event {
     pub value: store_slice,
     /// When the change was made (staged, in a transaction), Unix milliseconds.
     pub timestamp_ms: i64,
+    /// Commit-order sequence number: strictly increasing per store from 1,
+    /// assigned when the change commits. Every subscription and watch sees
+    /// events in this order. Added after the first layout (0 from a library
+    /// that predates it).
+    pub seq: u64,
 }
 
 // The first published layout ends with `timestamp_ms`.
@@ -62,6 +67,7 @@ unsafe impl Growable for store_event {
             key: store_slice::EMPTY,
             value: store_slice::EMPTY,
             timestamp_ms: 0,
+            seq: 0,
         }
     }
 }
@@ -75,6 +81,7 @@ impl store_event {
             key: store_slice::of(e.key()),
             value: store_slice::of(e.value()),
             timestamp_ms: e.timestamp_ms(),
+            seq: e.seq(),
         }
     }
 }
@@ -142,6 +149,26 @@ pub unsafe extern "C" fn store_subscribe(
     release: store_release_callback,
     out: *mut *mut store_subscription,
 ) -> store_status {
+    subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Ordered)
+}
+
+#[derive(Clone, Copy)]
+enum Delivery {
+    Ordered,
+    Immediate,
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn subscribe_with(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    callback: store_event_callback,
+    user_data: *mut c_void,
+    release: store_release_callback,
+    out: *mut *mut store_subscription,
+    delivery: Delivery,
+) -> store_status {
     call(move || {
         let owned = callback.map(|on_event| ForeignCallback { on_event, user_data, release });
         let Some(foreign) = owned else {
@@ -153,9 +180,37 @@ pub unsafe extern "C" fn store_subscribe(
         need(out, "out")?;
         let kv = kv_ref(kv)?;
         let group = bytes(group, group_len, "group")?;
-        let subscription = kv.subscribe(group, move |event: &Event| foreign.deliver(event))?;
+        let deliver = move |event: &Event| foreign.deliver(event);
+        let subscription = match delivery {
+            Delivery::Ordered => kv.subscribe(group, deliver)?,
+            Delivery::Immediate => kv.watch_with(group, deliver)?,
+        };
         put(out, Box::into_raw(Box::new(store_subscription { subscription })), "out")
     })
+}
+
+/// Like `store_subscribe`, but `callback` runs at commit time, on the
+/// writing thread, while the store's writer lock is held, in commit order
+/// and before every `store_subscribe` callback — the way go-store serves its
+/// watch channels. Meant for handing the event on without blocking (a Go
+/// channel send with `select`/`default`, a lock-free queue): the callback
+/// must not block, and store calls made from it fail with `STORE_BUSY`.
+/// Subscribing, unsubscribing and `release` follow `store_subscribe`.
+///
+/// Ownership: on success the caller owns `*out` (free with
+/// `store_unsubscribe`). Thread: any; `user_data` is used from the writing
+/// threads.
+#[no_mangle]
+pub unsafe extern "C" fn store_subscribe_watcher(
+    kv: *mut store_kv,
+    group: *const u8,
+    group_len: usize,
+    callback: store_event_callback,
+    user_data: *mut c_void,
+    release: store_release_callback,
+    out: *mut *mut store_subscription,
+) -> store_status {
+    subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Immediate)
 }
 
 /// Unsubscribes, frees the handle and sets `*subscription` to NULL, so a

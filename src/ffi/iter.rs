@@ -1,7 +1,7 @@
 //! Key-ordered iteration over a group. The iterator reads pages and holds
 //! no database connection between calls, so the loop body may use the store.
 
-use super::boundary::{call, call_or, store_status};
+use super::boundary::{call, call_or, store_status, free_handle};
 use super::handles::{kv_ref, store_kv};
 use super::types::{bytes, need, put, store_pairs, store_slice, Packer};
 use crate::kv::{KeyValue, Kv, KvIter};
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn store_iter_next_batch(iter: *mut store_iter, max: usize
 pub unsafe extern "C" fn store_iter_free(iter: *mut store_iter) {
     call_or((), || {
         if !iter.is_null() {
-            drop(Box::from_raw(iter));
+            free_handle(Box::from_raw(iter));
         }
     })
 }

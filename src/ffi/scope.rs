@@ -1,6 +1,6 @@
 //! Scoped namespaces and quotas through the C ABI.
 
-use super::boundary::{call, call_or, store_status};
+use super::boundary::{call, call_or, store_status, free_handle};
 use super::handles::{db_ref, scope_ref, store_kv, store_scope, KvObject};
 use super::sized::{check_out, own_size, read_in, write_out, Growable};
 use super::types::{bytes, need, put, store_slice, text};
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn store_quota_validate(quota: *const store_quota) -> stor
 pub unsafe extern "C" fn store_scope_free(scope: *mut store_scope) {
     call_or((), || {
         if !scope.is_null() {
-            drop(Box::from_raw(scope));
+            free_handle(Box::from_raw(scope));
         }
     })
 }

@@ -1,6 +1,6 @@
 //! Transactions through the C ABI.
 
-use super::boundary::{call, call_or, last_error_text, set_last_error, store_status};
+use super::boundary::{call, call_or, last_error_text, set_last_error, store_status, free_handle};
 use super::handles::{kv_ref, store_kv, store_txn, KvObject};
 use super::types::{need, put};
 use crate::base::error::{Error, Result};
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn store_txn_rollback(txn: *mut store_txn) -> store_status
 pub unsafe extern "C" fn store_txn_free(txn: *mut store_txn) {
     call_or((), || {
         if !txn.is_null() {
-            drop(Box::from_raw(txn));
+            free_handle(Box::from_raw(txn));
         }
     })
 }
@@ -91,8 +91,13 @@ pub unsafe extern "C" fn store_transaction(kv: *mut store_kv, body: store_txn_fn
     let status = call(|| {
         let body = body.ok_or_else(|| Error::invalid("store.Transaction: operation is nil"))?;
         let txn = OwnedTxn(Box::into_raw(Box::new(store_txn { kv: store_kv { obj: begin(kv)? } })));
-        let result = body(user_data, ptr::addr_of_mut!((*txn.0).kv));
+        let txn_kv = ptr::addr_of_mut!((*txn.0).kv);
         let obj = &(*txn.0).kv.obj;
+        let result = match obj {
+            KvObject::Txn(t) => t.in_body(|| body(user_data, txn_kv)),
+            KvObject::ScopedTxn(t) => t.in_body(|| body(user_data, txn_kv)),
+            _ => body(user_data, txn_kv),
+        };
         if result == 0 {
             return end(obj, true);
         }

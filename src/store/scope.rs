@@ -84,6 +84,11 @@ pub struct ScopedTransaction {
 }
 
 impl ScopedTransaction {
+    /// See [`Transaction::in_body`].
+    pub(crate) fn in_body<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.txn.in_body(f)
+    }
+
     /// Commits; staged events are delivered in order afterwards.
     pub fn commit(&self) -> Result<()> {
         self.txn.commit()

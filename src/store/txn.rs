@@ -98,6 +98,12 @@ impl Transaction {
         &self.core
     }
 
+    /// Runs a transaction body (the C ABI's `store_transaction` callback) so
+    /// that store writes from it fail at once, as in [`Store::transaction`].
+    pub(crate) fn in_body<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.core.inner.db.in_body(f)
+    }
+
     /// Commits, then delivers the staged events in order.
     pub fn commit(&self) -> Result<()> {
         self.finish(true)

@@ -478,6 +478,154 @@ static void slow_watcher_never_blocks_writer(void) {
     store_free(db);
 }
 
+/* ---- commit order, sequence numbers, freeing from callbacks --------------- */
+
+typedef struct seq_log {
+    pthread_mutex_t lock;
+    uint64_t seqs[4096];
+    size_t n;
+} seq_log;
+
+static void log_seq(void *user_data, const store_event *e) {
+    seq_log *log = user_data;
+    pthread_mutex_lock(&log->lock);
+    if (log->n < sizeof log->seqs / sizeof log->seqs[0]) log->seqs[log->n++] = e->seq;
+    pthread_mutex_unlock(&log->lock);
+}
+
+typedef struct writer_arg {
+    store_kv *kv;
+    int id;
+} writer_arg;
+
+static void *write_many(void *arg) {
+    writer_arg *w = arg;
+    char group[16], key[16];
+    snprintf(group, sizeof group, "g%d", w->id);
+    for (int i = 0; i < 200; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        if (store_set(w->kv, (const uint8_t *)group, strlen(group), (const uint8_t *)key, strlen(key),
+                      (const uint8_t *)"v", 1) != STORE_OK)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+/* Four writer threads; a callback, a watch callback and a watch queue each
+ * see strictly increasing, identical sequences (the commit order). */
+static void events_arrive_in_commit_order_across_threads(void) {
+    char path[512];
+    OPEN_FILE(db, check_path(path, sizeof path, "order.db"), STORE_SYNC_NORMAL);
+    store_kv *kv = store_db_kv(db);
+    static seq_log by_callback, by_watcher;
+    memset(&by_callback, 0, sizeof by_callback);
+    memset(&by_watcher, 0, sizeof by_watcher);
+    pthread_mutex_init(&by_callback.lock, NULL);
+    pthread_mutex_init(&by_watcher.lock, NULL);
+    store_subscription *sub = NULL, *watcher = NULL;
+    store_watch *queue = NULL;
+    CHECK_OK(store_subscribe(kv, STORE_STR("*"), log_seq, &by_callback, NULL, &sub));
+    CHECK_OK(store_subscribe_watcher(kv, STORE_STR("*"), log_seq, &by_watcher, NULL, &watcher));
+    CHECK_OK(store_watch(kv, STORE_STR("*"), 1000, &queue));
+    pthread_t threads[4];
+    writer_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i].kv = kv;
+        args[i].id = i;
+        CHECK(pthread_create(&threads[i], NULL, write_many, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        void *failed = NULL;
+        pthread_join(threads[i], &failed);
+        CHECK(failed == NULL);
+    }
+    CHECK_INT(by_callback.n, 800);
+    CHECK_INT(by_watcher.n, 800);
+    for (size_t i = 0; i < by_callback.n; i++) {
+        CHECK_INT(by_callback.seqs[i], i + 1);
+        CHECK_INT(by_watcher.seqs[i], i + 1);
+    }
+    size_t from_queue = 0;
+    store_event e = STORE_EVENT_INIT;
+    while (store_watch_next(queue, 0, &e) == STORE_OK) {
+        CHECK_INT(e.seq, from_queue + 1);
+        from_queue++;
+    }
+    CHECK_INT(from_queue, 800);
+    store_unsubscribe(&sub);
+    store_unsubscribe(&watcher);
+    store_watch_free(queue);
+    store_free(db);
+}
+
+static void free_store_inside_callback(void *user_data, const store_event *e) {
+    (void)e;
+    store_db **db = user_data;
+    store_free(*db); /* the write that delivered this event is still running */
+    *db = NULL;
+}
+
+/* Regression: store_free from inside a callback freed memory the delivering
+ * call was still using (valgrind: invalid read in the event dispatch). */
+static void store_freed_inside_a_callback_is_safe(void) {
+    store_db *db = NULL;
+    CHECK_OK(store_open(STORE_STR(":memory:"), NULL, &db));
+    store_subscription *sub = NULL;
+    CHECK_OK(store_subscribe(store_db_kv(db), STORE_STR("*"), free_store_inside_callback, &db, NULL, &sub));
+    CHECK_OK(store_set(store_db_kv(db), STORE_STR("g"), STORE_STR("k"), STORE_STR("v")));
+    CHECK(db == NULL);
+    store_unsubscribe(&sub);
+}
+
+static void free_store_on_release(void *user_data) {
+    store_db **db = user_data;
+    store_free(*db);
+    *db = NULL;
+}
+
+static void ignore_event(void *user_data, const store_event *e) {
+    (void)user_data;
+    (void)e;
+}
+
+/* A release function that drops the last reference during close. */
+static void release_may_free_the_store_during_close(void) {
+    store_db *db = NULL;
+    CHECK_OK(store_open(STORE_STR(":memory:"), NULL, &db));
+    store_subscription *sub = NULL;
+    CHECK_OK(store_subscribe(store_db_kv(db), STORE_STR("*"), ignore_event, &db, free_store_on_release, &sub));
+    store_db *same = db;
+    CHECK_OK(store_close(same)); /* runs the release, which frees the handle */
+    CHECK(db == NULL);
+    store_unsubscribe(&sub);
+}
+
+/* Watch callbacks run under the writer lock: store calls from them fail
+ * with STORE_BUSY instead of deadlocking. */
+typedef struct busy_probe {
+    store_kv *kv;
+    store_status got;
+} busy_probe;
+
+static void probe_store(void *user_data, const store_event *e) {
+    (void)e;
+    busy_probe *p = user_data;
+    store_bytes value = {0};
+    p->got = store_get(p->kv, STORE_STR("g"), STORE_STR("k"), &value);
+    store_bytes_free(&value);
+}
+
+static void watcher_callbacks_cannot_deadlock_the_writer(void) {
+    OPEN_MEMORY(db);
+    busy_probe probe = { store_db_kv(db), STORE_OK };
+    store_subscription *sub = NULL;
+    CHECK_OK(store_subscribe_watcher(store_db_kv(db), STORE_STR("g"), probe_store, &probe, NULL, &sub));
+    CHECK_OK(store_set(store_db_kv(db), STORE_STR("g"), STORE_STR("k"), STORE_STR("v")));
+    CHECK_INT(probe.got, STORE_BUSY);
+    store_unsubscribe(&sub);
+    store_free(db);
+}
+
 int main(int argc, char **argv) {
     static const check_test tests[] = {
         TEST(callbacks_see_every_kind_in_order),
@@ -491,6 +639,10 @@ int main(int argc, char **argv) {
         TEST(watch_close_drains_then_closed),
         TEST(close_wakes_blocked_reader),
         TEST(slow_watcher_never_blocks_writer),
+        TEST(events_arrive_in_commit_order_across_threads),
+        TEST(store_freed_inside_a_callback_is_safe),
+        TEST(release_may_free_the_store_during_close),
+        TEST(watcher_callbacks_cannot_deadlock_the_writer),
     };
     return check_run("events", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

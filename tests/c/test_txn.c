@@ -269,6 +269,147 @@ static void transaction_callback_form(void) {
     store_free(db);
 }
 
+/* ---- transactions belong to their handle -------------------------------- */
+
+static store_db *open_with_busy_timeout(const char *path, uint32_t busy_ms, int64_t purge_ms) {
+    store_options options;
+    store_db *db = NULL;
+    if (store_options_init(&options, sizeof options) != STORE_OK) return NULL;
+    options.busy_timeout_ms = busy_ms;
+    options.purge_interval_ms = purge_ms;
+    if (store_open((const uint8_t *)path, strlen(path), &options, &db) != STORE_OK) return NULL;
+    return db;
+}
+
+typedef struct txn_step {
+    store_txn *txn;
+    const char *key;
+    store_status status;
+} txn_step;
+
+static void *set_through_txn(void *arg) {
+    txn_step *step = arg;
+    step->status = store_set(store_txn_kv(step->txn), STORE_STR("g"), (const uint8_t *)step->key,
+                             strlen(step->key), STORE_STR("v"));
+    return NULL;
+}
+
+static void *commit_txn(void *arg) {
+    txn_step *step = arg;
+    step->status = store_txn_commit(step->txn);
+    return NULL;
+}
+
+/* Begun on this thread, written on two others, committed on a fourth. */
+static void transaction_handle_moves_between_threads(void) {
+    OPEN_MEMORY(db);
+    store_txn *txn = NULL;
+    CHECK_OK(store_txn_begin(store_db_kv(db), &txn));
+    txn_step a = { txn, "a", STORE_INTERNAL }, b = { txn, "b", STORE_INTERNAL }, c = { txn, NULL, STORE_INTERNAL };
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, set_through_txn, &a) == 0);
+    pthread_join(t, NULL);
+    CHECK(pthread_create(&t, NULL, set_through_txn, &b) == 0);
+    pthread_join(t, NULL);
+    CHECK(pthread_create(&t, NULL, commit_txn, &c) == 0);
+    pthread_join(t, NULL);
+    CHECK_INT(a.status, STORE_OK);
+    CHECK_INT(b.status, STORE_OK);
+    CHECK_INT(c.status, STORE_OK);
+    int64_t n = 0;
+    CHECK_OK(store_count(store_db_kv(db), STORE_STR("g"), &n));
+    CHECK_INT(n, 2);
+    store_txn_free(txn);
+    store_free(db);
+}
+
+static void store_write_during_a_transaction_times_out_busy(void) {
+    store_db *db = open_with_busy_timeout(":memory:", 100, 0);
+    CHECK(db != NULL);
+    store_txn *txn = NULL;
+    CHECK_OK(store_txn_begin(store_db_kv(db), &txn));
+    int64_t t0 = check_now_ms();
+    CHECK_ERR(store_set(store_db_kv(db), STORE_STR("g"), STORE_STR("k"), STORE_STR("v")), STORE_BUSY,
+              "a transaction is open on another handle; gave up after 100 ms");
+    CHECK(check_now_ms() - t0 >= 90);
+    CHECK_OK(store_txn_rollback(txn));
+    CHECK_OK(store_set(store_db_kv(db), STORE_STR("g"), STORE_STR("k"), STORE_STR("v")));
+    store_txn_free(txn);
+    store_free(db);
+}
+
+typedef struct waiting_writer {
+    store_db *db;
+    store_status status;
+} waiting_writer;
+
+static void *write_and_wait(void *arg) {
+    waiting_writer *w = arg;
+    w->status = store_set(store_db_kv(w->db), STORE_STR("g"), STORE_STR("k"), STORE_STR("v"));
+    return NULL;
+}
+
+static void close_wakes_writers_waiting_for_a_transaction(void) {
+    store_db *db = open_with_busy_timeout(":memory:", 60000, 0);
+    CHECK(db != NULL);
+    store_txn *txn = NULL;
+    CHECK_OK(store_txn_begin(store_db_kv(db), &txn));
+    waiting_writer w = { db, STORE_INTERNAL };
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, write_and_wait, &w) == 0);
+    check_sleep_ms(100);
+    int64_t t0 = check_now_ms();
+    CHECK_OK(store_close(db));
+    pthread_join(t, NULL);
+    CHECK(check_now_ms() - t0 < 5000);
+    CHECK_INT(w.status, STORE_CLOSED);
+    CHECK_ERR(store_txn_commit(txn), STORE_CLOSED, "closed");
+    store_txn_free(txn);
+    store_free(db);
+}
+
+/* Regression: close joined the purge thread, which waited for the writer
+ * the open transaction held: close never returned. */
+static void close_returns_while_the_purge_waits_for_a_transaction(void) {
+    char path[512];
+    store_db *db = open_with_busy_timeout(check_path(path, sizeof path, "purge-wait.db"), 120000, 10);
+    CHECK(db != NULL);
+    store_txn *txn = NULL;
+    CHECK_OK(store_txn_begin(store_db_kv(db), &txn));
+    SET(store_txn_kv(txn), "g", "k", "v");
+    check_sleep_ms(100);
+    int64_t t0 = check_now_ms();
+    CHECK_OK(store_close(db));
+    CHECK(check_now_ms() - t0 < 5000);
+    store_txn_free(txn);
+    store_free(db);
+}
+
+typedef struct body_probe {
+    store_db *db;
+    store_status outside;
+} body_probe;
+
+static int write_outside_the_transaction(void *user_data, store_kv *txn) {
+    body_probe *p = user_data;
+    p->outside = store_set(store_db_kv(p->db), STORE_STR("g"), STORE_STR("outside"), STORE_STR("v"));
+    return store_set(txn, STORE_STR("g"), STORE_STR("inside"), STORE_STR("v"));
+}
+
+/* Inside store_transaction's body a store write fails at once (it could
+ * only run after the transaction it is waiting for). */
+static void store_write_inside_the_body_fails_at_once(void) {
+    OPEN_MEMORY(db);
+    body_probe p = { db, STORE_OK };
+    int64_t t0 = check_now_ms();
+    CHECK_OK(store_transaction(store_db_kv(db), write_outside_the_transaction, &p));
+    CHECK(check_now_ms() - t0 < 1000);
+    CHECK_INT(p.outside, STORE_BUSY);
+    CHECK_GET(store_db_kv(db), "g", "inside", "v");
+    CHECK_MISSING(store_db_kv(db), "g", "outside");
+    store_free(db);
+}
+
 int main(int argc, char **argv) {
     static const check_test tests[] = {
         TEST(reads_see_pending_writes),
@@ -278,6 +419,11 @@ int main(int argc, char **argv) {
         TEST(close_rolls_back_open_transaction),
         TEST(scoped_transaction_quota_counts_pending),
         TEST(transaction_callback_form),
+        TEST(transaction_handle_moves_between_threads),
+        TEST(store_write_during_a_transaction_times_out_busy),
+        TEST(close_wakes_writers_waiting_for_a_transaction),
+        TEST(close_returns_while_the_purge_waits_for_a_transaction),
+        TEST(store_write_inside_the_body_fails_at_once),
     };
     return check_run("txn", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -526,7 +526,7 @@ static void events_arrive_in_commit_order_across_threads(void) {
     store_watch *queue = NULL;
     CHECK_OK(store_subscribe(kv, STORE_STR("*"), log_seq, &by_callback, NULL, &sub));
     CHECK_OK(store_subscribe_watcher(kv, STORE_STR("*"), log_seq, &by_watcher, NULL, &watcher));
-    CHECK_OK(store_watch(kv, STORE_STR("*"), 1000, &queue));
+    CHECK_OK(store_watch_open(kv, STORE_STR("*"), 1000, &queue));
     pthread_t threads[4];
     writer_arg args[4];
     for (int i = 0; i < 4; i++) {

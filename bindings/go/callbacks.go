@@ -16,13 +16,21 @@ import "runtime/cgo"
 //export goStoreEvent
 func goStoreEvent(handle C.uintptr_t, event *C.store_event) {
 	defer func() { _ = recover() }()
-	callback := cgo.Handle(handle).Value().(func(Event))
-	callback(eventFromC(event))
+	switch sink := cgo.Handle(handle).Value().(type) {
+	case func(Event):
+		sink(eventFromC(event))
+	case *watcher:
+		sink.deliver(eventFromC(event))
+	}
 }
 
 // goStoreRelease frees the handle once the library no longer needs it.
 //
 //export goStoreRelease
 func goStoreRelease(handle C.uintptr_t) {
-	cgo.Handle(handle).Delete()
+	h := cgo.Handle(handle)
+	if w, ok := h.Value().(*watcher); ok {
+		w.released()
+	}
+	h.Delete()
 }

@@ -14,6 +14,10 @@ type StoreConfig struct {
 	PurgeInterval time.Duration
 	// WorkspaceStateDirectory holds workspace files; "" means ".core/state".
 	WorkspaceStateDirectory string
+	// BusyTimeout is how long a write waits for another goroutine's open
+	// transaction (or another process's lock) before failing; 0 means 5 s.
+	// Not in go-store, which waits without limit.
+	BusyTimeout time.Duration
 }
 
 // JournalConfiguration names the journal endpoint, organisation and bucket.
@@ -28,6 +32,12 @@ type JournalConfiguration struct {
 
 // StoreOption changes the configuration New opens a store with.
 type StoreOption func(*Store)
+
+// WithBusyTimeout sets how long a write waits for another transaction
+// before it fails with a "transaction is open" error (default 5 s).
+func WithBusyTimeout(timeout time.Duration) StoreOption {
+	return func(s *Store) { s.config.BusyTimeout = timeout }
+}
 
 // WithJournal sets the journal configuration verbatim (validated at open
 // when any field is set).

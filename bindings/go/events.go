@@ -40,6 +40,10 @@ type Event struct {
 	Key       string
 	Value     string
 	Timestamp time.Time
+	// Seq is the change's commit-order sequence number: strictly increasing
+	// per store from 1, so every callback and channel sees events in the
+	// order they were committed. Not in go-store.
+	Seq uint64
 }
 
 // OnChange registers callback for every change, called synchronously on the

@@ -266,16 +266,12 @@ func TestEvents_Watch_Good_BufferDrops(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("writers blocked on an undrained watcher")
 	}
-	// Wait until the forwarder has handled all 24 events.
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		w.mu.Lock()
-		handled := w.counted.forwarded + w.counted.dropped
-		w.mu.Unlock()
-		if handled == 24 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(time.Millisecond)
+	// Delivery happens inside each Set: all 24 are handled by now.
+	w.mu.Lock()
+	handled, dropped := w.counted.forwarded+w.counted.dropped, w.counted.dropped
+	w.mu.Unlock()
+	if handled != 24 || dropped != 8 {
+		t.Fatalf("handled %d events, dropped %d; want 24 and 8", handled, dropped)
 	}
 	s.Unwatch("g", events)
 	got := waitClosed(t, events)
@@ -357,8 +353,8 @@ func settledGoroutines(want int) int {
 	return n
 }
 
-func TestEvents_Watch_Good_NoGoroutineLeak(t *testing.T) {
-	base := runtime.NumGoroutine()
+func TestEvents_Watch_Good_NoGoroutinePerWatcher(t *testing.T) {
+	base := settledGoroutines(runtime.NumGoroutine())
 	s, err := New(":memory:")
 	if err != nil {
 		t.Fatal(err)
@@ -368,17 +364,22 @@ func TestEvents_Watch_Good_NoGoroutineLeak(t *testing.T) {
 	for i := range 20 {
 		channels = append(channels, s.Watch(fmt.Sprint(i)), scoped.Watch("*"))
 	}
-	if runtime.NumGoroutine() < base+40 {
-		t.Fatalf("expected one forwarder per watcher, have %d goroutines over %d", runtime.NumGoroutine(), base)
+	// The library feeds the channels from its own callback: 40 watchers,
+	// no forwarding goroutines (the store itself runs none either).
+	if n := runtime.NumGoroutine(); n > base+2 {
+		t.Fatalf("40 watchers started goroutines: %d now, %d before", n, base)
 	}
 	for i := range 10 {
-		// Unwatch returns once the forwarder has closed the channel; the
-		// goroutine itself ends right after.
-		before := runtime.NumGoroutine()
 		s.Unwatch(fmt.Sprint(i), channels[2*i])
 		scoped.Unwatch("ignored", channels[2*i+1])
-		if after := settledGoroutines(before - 2); after > before-2 {
-			t.Fatalf("Unwatch left forwarders running: %d -> %d", before, after)
+		// Unwatch has closed the channel by the time it returns.
+		select {
+		case _, ok := <-channels[2*i]:
+			if ok {
+				t.Fatal("unwatched channel still open")
+			}
+		default:
+			t.Fatal("Unwatch returned before closing the channel")
 		}
 	}
 	mustSet(t, s, "1", "k", "v")
@@ -391,4 +392,88 @@ func TestEvents_Watch_Good_NoGoroutineLeak(t *testing.T) {
 	if n := settledGoroutines(base); n > base {
 		t.Fatalf("%d goroutines after Close, %d before", n, base)
 	}
+}
+
+// Every callback and channel sees events in commit order, numbered by Seq,
+// whichever goroutines wrote them.
+func TestEvents_Event_Good_SeqFollowsCommitOrder(t *testing.T) {
+	s := newTestStore(t)
+	var mu sync.Mutex
+	var fromCallback []uint64
+	unregister := s.OnChange(func(e Event) {
+		mu.Lock()
+		fromCallback = append(fromCallback, e.Seq)
+		mu.Unlock()
+	})
+	defer unregister()
+	const writers, each = 4, 100
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if err := s.Set(fmt.Sprint("g", g), fmt.Sprint(i), "v"); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(fromCallback) != writers*each {
+		t.Fatalf("callback saw %d events", len(fromCallback))
+	}
+	for i, seq := range fromCallback {
+		if seq != uint64(i+1) {
+			t.Fatalf("event %d has Seq %d: out of commit order", i, seq)
+		}
+	}
+}
+
+func TestEvents_Watch_Good_ChannelSeesCommitOrder(t *testing.T) {
+	s := newTestStore(t)
+	events := s.Watch("*")
+	for i := range 10 {
+		mustSet(t, s, "g", fmt.Sprint(i), "v")
+	}
+	s.Unwatch("*", events)
+	var last uint64
+	for e := range events {
+		if e.Seq <= last {
+			t.Fatalf("Seq %d after %d", e.Seq, last)
+		}
+		last = e.Seq
+	}
+	if last != 10 {
+		t.Fatalf("last Seq %d, want 10", last)
+	}
+}
+
+func BenchmarkWatch(b *testing.B) {
+	s, err := New(":memory:")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	events := s.Watch("g")
+	done := make(chan int)
+	go func() {
+		n := 0
+		for range events {
+			n++
+		}
+		done <- n
+	}()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.Set("g", "k", "v"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	s.Unwatch("g", events)
+	received := <-done
+	b.ReportMetric(float64(received)/b.Elapsed().Seconds(), "events/s")
 }

@@ -18,6 +18,7 @@ package store
 import "C"
 
 import (
+	"math"
 	"runtime/cgo"
 	"sync/atomic"
 	"time"
@@ -272,7 +273,7 @@ func (it cIter) free() { C.go_iter_free(it.handle) }
 
 // cOpen opens a store; the returned handles are owned by the caller.
 func cOpen(path string, c StoreConfig) (unsafe.Pointer, kvHandle, error) {
-	r := C.go_open(path, C.int64_t(durationMs(c.PurgeInterval)), c.WorkspaceStateDirectory,
+	r := C.go_open(path, C.int64_t(durationMs(c.PurgeInterval)), busyMs(c.BusyTimeout), c.WorkspaceStateDirectory,
 		c.Journal.EndpointURL, c.Journal.Organisation, c.Journal.BucketName)
 	if r.status != statusOK {
 		return nil, nil, failure(r.status, r.err)
@@ -281,8 +282,22 @@ func cOpen(path string, c StoreConfig) (unsafe.Pointer, kvHandle, error) {
 }
 
 func cValidate(c StoreConfig) error {
-	return resultErr(C.go_validate(c.DatabasePath, C.int64_t(durationMs(c.PurgeInterval)), c.WorkspaceStateDirectory,
+	return resultErr(C.go_validate(c.DatabasePath, C.int64_t(durationMs(c.PurgeInterval)), busyMs(c.BusyTimeout), c.WorkspaceStateDirectory,
 		c.Journal.EndpointURL, c.Journal.Organisation, c.Journal.BucketName))
+}
+
+// busyMs converts a busy timeout for the library: 0 keeps its default
+// (5 s), anything else is at least 1 ms and at most what uint32 holds.
+func busyMs(d time.Duration) C.uint32_t {
+	switch {
+	case d <= 0:
+		return 0
+	case d < time.Millisecond:
+		return 1
+	case d.Milliseconds() > math.MaxUint32:
+		return math.MaxUint32
+	}
+	return C.uint32_t(d.Milliseconds())
 }
 
 func optionsResult(r C.go_options_res) (time.Duration, string, error) {
@@ -347,33 +362,19 @@ func cTxnCommit(txn unsafe.Pointer) error   { return resultErr(C.go_txn_commit(t
 func cTxnRollback(txn unsafe.Pointer) error { return resultErr(C.go_txn_rollback(txn)) }
 func cTxnFree(txn unsafe.Pointer)           { C.go_txn_free(txn) }
 
-func cWatchOpen(kv kvHandle, group string) (unsafe.Pointer, error) {
-	r := C.go_watch_open(kv, group)
-	return r.handle, failure(r.status, r.err)
-}
-
-// cWatchNext waits up to timeout for the next event. It reports
-// statusTimeout when none arrived and statusClosed once the queue is closed
-// and drained.
-func cWatchNext(w unsafe.Pointer, timeout time.Duration) (Event, C.uint32_t, error) {
-	r := C.go_watch_next(w, C.int64_t(timeout.Milliseconds()))
-	switch r.status {
-	case statusOK:
-		return eventFromC(&r.event), statusOK, nil
-	case statusTimeout:
-		return Event{}, statusTimeout, nil
-	}
-	return Event{}, r.status, failure(r.status, r.err)
-}
-
-func cWatchClose(w unsafe.Pointer) { C.go_watch_close(w) }
-func cWatchFree(w unsafe.Pointer)  { C.go_watch_free(w) }
-
 // cSubscribe registers the callback behind handle for every event of the
 // view. The library calls goStoreRelease(handle) exactly once, also when
 // subscribing fails.
 func cSubscribe(kv kvHandle, handle cgo.Handle) (unsafe.Pointer, error) {
 	r := C.go_subscribe(kv, "*", C.uintptr_t(handle))
+	return r.handle, failure(r.status, r.err)
+}
+
+// cSubscribeWatcher registers the sink behind handle as a watch callback:
+// the library calls it at commit time under its writer lock, so it must not
+// block. goStoreRelease(handle) runs exactly once, also on failure.
+func cSubscribeWatcher(kv kvHandle, group string, handle cgo.Handle) (unsafe.Pointer, error) {
+	r := C.go_subscribe_watcher(kv, group, C.uintptr_t(handle))
 	return r.handle, failure(r.status, r.err)
 }
 
@@ -394,5 +395,6 @@ func eventFromC(e *C.store_event) Event {
 		Key:       all[g : g+k],
 		Value:     all[g+k:],
 		Timestamp: time.UnixMilli(int64(e.timestamp_ms)),
+		Seq:       uint64(e.seq),
 	}
 }

@@ -26,7 +26,6 @@ typedef struct { uint32_t status; char *err; size_t len; store_bytes spill; } go
 typedef struct { uint32_t status; char *err; store_pairs list; } go_pairs_res;
 typedef struct { uint32_t status; char *err; store_strings list; } go_strings_res;
 typedef struct { uint32_t status; char *err; void *handle; store_kv *kv; } go_handle_res;
-typedef struct { uint32_t status; char *err; store_event event; } go_event_res;
 typedef struct { uint32_t status; char *err; int64_t purge_ms; store_slice dir; } go_options_res;
 
 // GO_LIST is the body of a shim returning a packed list: make the call
@@ -47,10 +46,11 @@ static go_res go_status(uint32_t status) {
 	return r;
 }
 
-static store_options go_options(int64_t purge_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
+static store_options go_options(int64_t purge_ms, uint32_t busy_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
 	store_options o;
 	store_options_init(&o, sizeof o);
 	o.purge_interval_ms = purge_ms;
+	o.busy_timeout_ms = busy_ms;
 	o.workspace_state_directory.ptr = (const uint8_t *)_GoStringPtr(dir);
 	o.workspace_state_directory.len = _GoStringLen(dir);
 	o.journal_endpoint_url.ptr = (const uint8_t *)_GoStringPtr(endpoint);
@@ -62,8 +62,8 @@ static store_options go_options(int64_t purge_ms, _GoString_ dir, _GoString_ end
 	return o;
 }
 
-static go_handle_res go_open(_GoString_ path, int64_t purge_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
-	store_options o = go_options(purge_ms, dir, endpoint, org, bucket);
+static go_handle_res go_open(_GoString_ path, int64_t purge_ms, uint32_t busy_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
+	store_options o = go_options(purge_ms, busy_ms, dir, endpoint, org, bucket);
 	store_db *db = NULL;
 	go_handle_res r = { 0 };
 	r.status = store_open(GS(path), &o, &db);
@@ -73,8 +73,8 @@ static go_handle_res go_open(_GoString_ path, int64_t purge_ms, _GoString_ dir, 
 	return r;
 }
 
-static go_res go_validate(_GoString_ path, int64_t purge_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
-	store_options o = go_options(purge_ms, dir, endpoint, org, bucket);
+static go_res go_validate(_GoString_ path, int64_t purge_ms, uint32_t busy_ms, _GoString_ dir, _GoString_ endpoint, _GoString_ org, _GoString_ bucket) {
+	store_options o = go_options(purge_ms, busy_ms, dir, endpoint, org, bucket);
 	return go_status(store_options_validate(GS(path), &o));
 }
 
@@ -248,27 +248,6 @@ static go_res go_txn_commit(void *txn) { return go_status(store_txn_commit((stor
 static go_res go_txn_rollback(void *txn) { return go_status(store_txn_rollback((store_txn *)txn)); }
 static void go_txn_free(void *txn) { store_txn_free((store_txn *)txn); }
 
-static go_handle_res go_watch_open(store_kv *kv, _GoString_ g) {
-	store_watch *w = NULL;
-	go_handle_res r = { 0 };
-	r.status = store_watch_open(kv, GS(g), STORE_WATCH_DEFAULT_CAPACITY, &w);
-	r.err = go_err(r.status);
-	r.handle = w;
-	return r;
-}
-
-static go_event_res go_watch_next(void *w, int64_t timeout_ms) {
-	go_event_res r = { 0 };
-	r.event.struct_size = (uint32_t)sizeof r.event;
-	r.status = store_watch_next((store_watch *)w, timeout_ms, &r.event);
-	// A timeout is the normal idle case: no message to copy.
-	if (r.status != STORE_TIMEOUT) r.err = go_err(r.status);
-	return r;
-}
-
-static void go_watch_close(void *w) { store_watch_close((store_watch *)w); }
-static void go_watch_free(void *w) { store_watch_free((store_watch *)w); }
-
 // The trampolines are exported from callbacks.go.
 extern void goStoreEvent(uintptr_t handle, store_event *event);
 extern void goStoreRelease(uintptr_t handle);
@@ -285,6 +264,15 @@ static go_handle_res go_subscribe(store_kv *kv, _GoString_ g, uintptr_t handle) 
 	store_subscription *sub = NULL;
 	go_handle_res r = { 0 };
 	r.status = store_subscribe(kv, GS(g), go_on_event, (void *)handle, go_on_release, &sub);
+	r.err = go_err(r.status);
+	r.handle = sub;
+	return r;
+}
+
+static go_handle_res go_subscribe_watcher(store_kv *kv, _GoString_ g, uintptr_t handle) {
+	store_subscription *sub = NULL;
+	go_handle_res r = { 0 };
+	r.status = store_subscribe_watcher(kv, GS(g), go_on_event, (void *)handle, go_on_release, &sub);
 	r.err = go_err(r.status);
 	r.handle = sub;
 	return r;

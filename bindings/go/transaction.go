@@ -28,9 +28,11 @@ type ScopedStoreTransaction struct {
 // goroutine: it commits when operation returns nil and rolls back when it
 // returns an error (wrapped as "store.Transaction: execute transaction: …",
 // so errors.Is still matches) or panics (the panic continues after the
-// rollback). Other goroutines' writes wait for it. Inside operation, use
-// the transaction handle; calling the Store's own methods there fails with
-// a "transaction is open on this thread" error instead of deadlocking.
+// rollback). The transaction belongs to tx, not to an OS thread: operation
+// may hand tx to other goroutines (one call at a time). Other writes wait for
+// it at most the busy timeout (WithBusyTimeout, default 5 s) and then fail
+// with "a transaction is open on another handle". Inside operation use tx:
+// the Store's own writes there can only fail that way (go-store deadlocks).
 func (s *Store) Transaction(operation func(*StoreTransaction) error) error {
 	const op = "store.Transaction"
 	kv, err := s.ready(op)
@@ -67,12 +69,10 @@ func (s *ScopedStore) Transaction(operation func(*ScopedStoreTransaction) error)
 }
 
 // runTransaction begins a transaction on kv, hands operation the handle
-// made by wrap, and commits or rolls back. The goroutine stays on one OS
-// thread meanwhile: the library ties an open transaction to the thread that
-// began it, so no other goroutine may run there and be taken for its owner.
+// made by wrap, and commits or rolls back. A library transaction belongs to
+// its handle, not to an OS thread, so the goroutine may move between threads
+// (and hand tx to another goroutine) while it runs.
 func runTransaction[T any](kv kvHandle, owner any, wrap func(unsafe.Pointer, kvHandle) *T, operation func(*T) error) error {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	txn, txKV, err := cTxnBegin(kv)
 	runtime.KeepAlive(owner)
 	if err != nil {

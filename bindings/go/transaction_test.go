@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -109,12 +111,18 @@ func TestTransaction_Transaction_Good_UseAfterCallbackFails(t *testing.T) {
 	assertNotFound(t, err)
 }
 
+// go-store deadlocks here; this binding waits the busy timeout (default
+// 5 s) and then fails, naming the open transaction.
 func TestTransaction_Transaction_Good_StoreCallsInsideFailInsteadOfDeadlock(t *testing.T) {
-	s := newTestStore(t)
-	err := s.Transaction(func(tx *StoreTransaction) error {
+	s, err := New(":memory:", WithBusyTimeout(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	err = s.Transaction(func(tx *StoreTransaction) error {
 		return s.Set("g", "k", "v")
 	})
-	assertErrorContains(t, err, "transaction is open on this thread")
+	assertErrorContains(t, err, "a transaction is open on another handle")
 	if err := s.Transaction(func(tx *StoreTransaction) error {
 		return s.Transaction(func(*StoreTransaction) error { return nil })
 	}); err == nil {
@@ -425,4 +433,98 @@ func TestTransaction_ScopedStoreTransaction_Good_QuotaUsesPendingWrites(t *testi
 		return tx.Set("b", "v")
 	})
 	assertQuotaExceeded(t, err)
+}
+
+// A transaction belongs to its handle, not to an OS thread: the body's
+// goroutine pins one thread, another goroutine (necessarily on another
+// thread) writes through the same transaction, and the commit sees both.
+func TestTransaction_Good_HandleUsedFromAnotherThread(t *testing.T) {
+	s := newTestStore(t)
+	err := s.Transaction(func(tx *StoreTransaction) error {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		here := syscall.Gettid()
+		if err := tx.Set("g", "a", "1"); err != nil {
+			return err
+		}
+		type result struct {
+			tid int
+			err error
+		}
+		done := make(chan result)
+		go func() {
+			done <- result{syscall.Gettid(), tx.Set("g", "b", "2")}
+		}()
+		r := <-done
+		if r.tid == here {
+			return fmt.Errorf("the second goroutine ran on the pinned thread %d", here)
+		}
+		return r.err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Count("g"); n != 2 {
+		t.Fatalf("count %d, want 2", n)
+	}
+}
+
+// Goroutines that yield and move between threads mid-transaction, many at
+// once, under the race detector.
+func TestTransaction_Good_GoroutinesMoveBetweenThreads(t *testing.T) {
+	s := newTestStore(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				err := s.Transaction(func(tx *StoreTransaction) error {
+					for j := range 5 {
+						runtime.Gosched()
+						time.Sleep(time.Microsecond)
+						if err := tx.Set(fmt.Sprint("g", g), fmt.Sprint(i, "-", j), "v"); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n, _ := s.CountAll(""); n != 8*20*5 {
+		t.Fatalf("count %d, want %d", n, 8*20*5)
+	}
+}
+
+func TestTransaction_Bad_StoreWriteBehindATransactionTimesOut(t *testing.T) {
+	s, err := New(":memory:", WithBusyTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	started := make(chan struct{})
+	release := make(chan struct{})
+	go func() {
+		_ = s.Transaction(func(tx *StoreTransaction) error {
+			close(started)
+			<-release
+			return tx.Set("g", "k", "in")
+		})
+	}()
+	<-started
+	begin := time.Now()
+	err = s.Set("g", "other", "v")
+	close(release)
+	if err == nil || !strings.Contains(err.Error(), "a transaction is open on another handle") {
+		t.Fatalf("got %v, want a busy error", err)
+	}
+	if waited := time.Since(begin); waited < 90*time.Millisecond || waited > 5*time.Second {
+		t.Fatalf("waited %v, want about 100ms", waited)
+	}
 }

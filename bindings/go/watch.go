@@ -2,35 +2,59 @@ package store
 
 import (
 	"runtime"
+	"runtime/cgo"
 	"sync"
-	"time"
 	"unsafe"
 )
 
 // watchCapacity is the buffer of every Watch channel, as in go-store.
 const watchCapacity = 16
 
-// watchPoll bounds each wait of a forwarder, so it also notices closure by
-// itself; closing a queue wakes it at once in any case.
-const watchPoll = 500 * time.Millisecond
-
-// watcher forwards one library watch queue into a Go channel. One goroutine
-// per watcher reads the queue and sends without blocking: when the channel
-// is full the event is dropped (counted in dropped), so a writer never waits
-// for a reader. The channel is closed once the queue is closed and drained.
+// watcher feeds one Go channel straight from the library: a watch callback
+// (store_subscribe_watcher) runs at commit time, in commit order, and sends
+// without blocking, as go-store's notify does; a full channel drops the
+// event and counts it. No goroutine and no polling. The library calls
+// released once after the last delivery (Unwatch, Close), which closes the
+// channel. The mutex gives the race detector the order the library already
+// guarantees between the last send and the close.
 type watcher struct {
 	group   string
 	scope   *ScopedStore // nil for store-level watchers
 	ch      chan Event
-	done    chan struct{}
-	mu      sync.Mutex     // guards queue against use after the forwarder frees it, and counted
-	queue   unsafe.Pointer // *store_watch; nil once the forwarder has freed it
+	sub     unsafe.Pointer // *store_subscription, freed by stop
+	mu      sync.Mutex
+	closed  bool
 	counted struct{ forwarded, dropped uint64 }
 }
 
+// deliver runs inside the library's write, under its writer lock: it must
+// not block or call the store.
+func (w *watcher) deliver(e Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return
+	}
+	select {
+	case w.ch <- e:
+		w.counted.forwarded++
+	default:
+		w.counted.dropped++
+	}
+}
+
+// released runs once, after the library's last call of deliver.
+func (w *watcher) released() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.closed = true
+		close(w.ch)
+	}
+}
+
 // watchRegistry holds a store's live watchers (its own and its scoped
-// stores'), so Unwatch can find a channel and Close can wait for every
-// forwarder to end: no goroutine outlives Unwatch or Close.
+// stores'), so Unwatch can find a channel and Close can free them.
 type watchRegistry struct {
 	mu       sync.Mutex
 	closed   bool
@@ -46,76 +70,34 @@ func closedEvents() <-chan Event {
 	return ch
 }
 
-// watch opens a queue on kv and starts its forwarder.
+// watch subscribes a watcher on kv.
 func (r *watchRegistry) watch(kv kvHandle, owner any, group string, scope *ScopedStore) <-chan Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
 		return closedEvents()
 	}
-	queue, err := cWatchOpen(kv, group)
+	w := &watcher{group: group, scope: scope, ch: make(chan Event, watchCapacity)}
+	sub, err := cSubscribeWatcher(kv, group, cgo.NewHandle(w))
 	runtime.KeepAlive(owner)
 	if err != nil {
+		// The library has released the handle, closing w.ch.
 		return closedEvents()
 	}
-	w := &watcher{group: group, scope: scope, ch: make(chan Event, watchCapacity), queue: queue, done: make(chan struct{})}
+	w.sub = sub
 	r.watchers = append(r.watchers, w)
-	go w.forward()
 	return w.ch
 }
 
-func (w *watcher) forward() {
-	defer close(w.done)
-	defer w.free()
-	defer close(w.ch)
-	for {
-		event, status, _ := cWatchNext(w.queue, watchPoll)
-		switch status {
-		case statusOK:
-			select {
-			case w.ch <- event:
-				w.count(true)
-			default:
-				w.count(false)
-			}
-		case statusTimeout:
-		default:
-			// Closed and drained (or the queue failed): end the channel.
-			return
-		}
-	}
-}
-
-// free releases the queue; only the forwarder calls it, after its last read.
-func (w *watcher) free() {
-	w.mu.Lock()
-	cWatchFree(w.queue)
-	w.queue = nil
-	w.mu.Unlock()
-}
-
-// stop closes the queue (waking the forwarder) and waits for the channel to close.
+// stop unsubscribes: the library waits for a delivery in progress, then
+// releases the watcher, which closes its channel.
 func (w *watcher) stop() {
-	w.mu.Lock()
-	if w.queue != nil {
-		cWatchClose(w.queue)
-	}
-	w.mu.Unlock()
-	<-w.done
+	cUnsubscribe(w.sub)
+	w.released() // already done by the library; harmless, and explicit
 }
 
-func (w *watcher) count(forwarded bool) {
-	w.mu.Lock()
-	if forwarded {
-		w.counted.forwarded++
-	} else {
-		w.counted.dropped++
-	}
-	w.mu.Unlock()
-}
-
-// unwatch stops the watcher whose channel is events and that match selects,
-// and waits until its channel is closed. Unknown channels are ignored.
+// unwatch stops the watcher whose channel is events and that match selects.
+// Its channel is closed when unwatch returns. Unknown channels are ignored.
 func (r *watchRegistry) unwatch(events <-chan Event, match func(*watcher) bool) {
 	if r == nil || events == nil {
 		return
@@ -135,8 +117,8 @@ func (r *watchRegistry) unwatch(events <-chan Event, match func(*watcher) bool) 
 	}
 }
 
-// closeAll runs after the library closed every queue: it waits for each
-// forwarder to deliver what was buffered, close its channel and exit.
+// closeAll runs after the library closed the store (which released every
+// watcher and closed its channel): it frees the subscriptions.
 func (r *watchRegistry) closeAll() {
 	if r == nil {
 		return

@@ -144,12 +144,13 @@ struct event {
     std::string key;                  ///< Empty for delete-group.
     std::string value;                ///< Empty unless kind is set.
     int64_t timestamp_ms = 0;         ///< Unix milliseconds.
+    uint64_t seq = 0;                 ///< Commit-order sequence number (strictly increasing per store).
 
     /** "set", "delete" or "delete_group". */
     const char *kind_name() const noexcept { return store_event_kind_str(kind); }
 
     static event from(const store_event &e) {
-        return event{e.kind, detail::copy(e.group), detail::copy(e.key), detail::copy(e.value), e.timestamp_ms};
+        return event{e.kind, detail::copy(e.group), detail::copy(e.key), detail::copy(e.value), e.timestamp_ms, e.seq};
     }
 };
 
@@ -570,6 +571,9 @@ struct options {
     std::string journal_bucket_name;
     bool exclusive_locking = false;                       ///< Hold SQLite's exclusive lock.
     uint32_t reader_connections = 0;                      ///< 0 = 4.
+    std::chrono::milliseconds busy_timeout{0};            ///< Wait behind another transaction; 0 = 5 s.
+    uint64_t template_fuel = 0;                           ///< Render fuel; 0 = 1,000,000.
+    uint64_t template_max_output = 0;                     ///< Render output bound in bytes; 0 = 16 MiB.
 };
 
 /** An open store; safe to share across threads. Destruction closes and frees it. */
@@ -590,6 +594,9 @@ public:
         o.journal_bucket_name = slice(opts.journal_bucket_name);
         o.exclusive_locking = opts.exclusive_locking;
         o.reader_connections = opts.reader_connections;
+        o.busy_timeout_ms = static_cast<uint32_t>(opts.busy_timeout.count());
+        o.template_fuel = opts.template_fuel;
+        o.template_max_output = opts.template_max_output;
         store_db *raw = nullptr;
         detail::check(store_open(detail::ptr(path), path.size(), &o, &raw));
         return db(raw);

@@ -209,7 +209,9 @@ static void test_scopes() {
 }
 
 static void test_transactions() {
-    auto db = store::db::open(":memory:");
+    store::options short_wait;
+    short_wait.busy_timeout = 100ms;
+    auto db = store::db::open(":memory:", short_wait);
     std::vector<std::string> events;
     auto sub = db.subscribe("*", [&](const store::event &e) { events.push_back(e.kind_name() + (":" + e.key)); });
     {
@@ -218,7 +220,8 @@ static void test_transactions() {
         t.set("g", "b", "2");
         CHECK(t.get("g", "a") == "1", "reads own writes");
         CHECK(events.empty(), "no events before commit");
-        expect_error(STORE_BUSY, [&] { db.set("g", "c", "3"); }, "store write while this thread holds a transaction");
+        expect_error(STORE_BUSY, [&] { db.set("g", "c", "3"); }, "store write behind an open transaction",
+                     "a transaction is open on another handle; gave up after 100 ms");
         t.commit();
         expect_error(STORE_CLOSED, [&] { t.commit(); }, "second commit");
     }
@@ -347,6 +350,21 @@ static void test_threads() {
     CHECK(events == 1600, "one event per write");
 }
 
+// A transaction belongs to its handle: written and committed from other
+// threads; events carry consecutive sequence numbers in commit order.
+static void test_transaction_handle_and_sequence() {
+    auto db = store::db::open(":memory:");
+    std::vector<uint64_t> seqs;
+    auto sub = db.subscribe("*", [&](const store::event &e) { seqs.push_back(e.seq); });
+    auto t = db.begin();
+    t.set("g", "here", "v");
+    std::thread([&] { t.set("g", "there", "v"); }).join();
+    std::thread([&] { t.commit(); }).join();
+    CHECK(db.count("g") == 2, "writes from two threads committed");
+    db.set("g", "after", "v");
+    CHECK((seqs == std::vector<uint64_t>{1, 2, 3}), "sequence numbers in commit order");
+}
+
 int main() {
     if (store_abi_version() != STORE_ABI_VERSION) {
         std::fprintf(stderr, "ABI mismatch\n");
@@ -364,6 +382,7 @@ int main() {
         {"closed and moved-from handles", test_closed_and_moved},
         {"scopes and quotas", test_scopes},
         {"transactions", test_transactions},
+        {"transaction handle across threads, sequence numbers", test_transaction_handle_and_sequence},
         {"callbacks", test_callbacks},
         {"watch", test_watch},
         {"4 threads", test_threads},

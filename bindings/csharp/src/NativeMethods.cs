@@ -68,6 +68,9 @@ namespace Dappco.Store
         public NativeSlice JournalBucketName;
         public byte ExclusiveLocking;
         public uint ReaderConnections;
+        public uint BusyTimeoutMs;
+        public ulong TemplateFuel;
+        public ulong TemplateMaxOutput;
     }
 
     /// <summary>store_event: the slices are borrowed (see StoreEvent.FromNative).</summary>
@@ -80,6 +83,7 @@ namespace Dappco.Store
         public NativeSlice Key;
         public NativeSlice Value;
         public long TimestampMs;
+        public ulong Seq;
 
         /// <summary>sizeof(store_event).</summary>
         internal static readonly uint Size = (uint)Marshal.SizeOf(typeof(NativeEvent));

@@ -53,6 +53,9 @@ namespace Dappco.Store
             native.PurgeIntervalMs = (long)options.PurgeInterval.TotalMilliseconds;
             native.ExclusiveLocking = options.ExclusiveLocking ? (byte)1 : (byte)0;
             native.ReaderConnections = options.ReaderConnections;
+            native.BusyTimeoutMs = (uint)Math.Min(uint.MaxValue, Math.Max(0, Math.Ceiling(options.BusyTimeout.TotalMilliseconds)));
+            native.TemplateFuel = options.TemplateFuel;
+            native.TemplateMaxOutput = options.TemplateMaxOutput;
 
             // The text fields point into managed arrays, pinned until store_open
             // has copied them.

@@ -17,8 +17,9 @@ namespace Dappco.Store
     /// <summary>One committed change, copied out of native memory.</summary>
     public sealed class StoreEvent
     {
-        private StoreEvent(StoreEventKind kind, byte[] group, byte[] key, byte[] value, long timestampMs)
+        private StoreEvent(StoreEventKind kind, byte[] group, byte[] key, byte[] value, long timestampMs, ulong seq)
         {
+            Seq = seq;
             Kind = kind;
             GroupBytes = group;
             KeyBytes = key;
@@ -36,6 +37,9 @@ namespace Dappco.Store
         public byte[] ValueBytes { get; private set; }
         /// <summary>When the change was made, Unix milliseconds.</summary>
         public long TimestampMs { get; private set; }
+        /// <summary>Commit-order sequence number: strictly increasing per store from 1,
+        /// so every subscription and watch sees changes in the order they committed.</summary>
+        public ulong Seq { get; private set; }
 
         /// <summary>The group decoded as UTF-8.</summary>
         public string Group { get { return Utf8.Decode(GroupBytes); } }
@@ -53,7 +57,7 @@ namespace Dappco.Store
         /// <summary>Copies a borrowed native event before its memory goes away.</summary>
         internal static StoreEvent FromNative(NativeEvent e)
         {
-            return new StoreEvent((StoreEventKind)e.Kind, Utf8.Copy(e.Group), Utf8.Copy(e.Key), Utf8.Copy(e.Value), e.TimestampMs);
+            return new StoreEvent((StoreEventKind)e.Kind, Utf8.Copy(e.Group), Utf8.Copy(e.Key), Utf8.Copy(e.Value), e.TimestampMs, e.Seq);
         }
 
         internal static StoreEvent FromNative(IntPtr e)

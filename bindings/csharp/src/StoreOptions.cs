@@ -38,5 +38,12 @@ namespace Dappco.Store
         public bool ExclusiveLocking { get; set; }
         /// <summary>Reader connections for file databases; 0 means 4.</summary>
         public uint ReaderConnections { get; set; }
+        /// <summary>How long a write waits for another handle's transaction before
+        /// StoreBusyException; zero means 5 seconds.</summary>
+        public TimeSpan BusyTimeout { get; set; } = TimeSpan.Zero;
+        /// <summary>Template fuel per Render (roughly instructions executed); 0 means 1,000,000.</summary>
+        public ulong TemplateFuel { get; set; }
+        /// <summary>Largest output of one Render in bytes; 0 means 16 MiB.</summary>
+        public ulong TemplateMaxOutput { get; set; }
     }
 }

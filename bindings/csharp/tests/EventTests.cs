@@ -14,6 +14,7 @@ namespace Dappco.Store.Tests
         public static void Register(Runner r)
         {
             r.Add("callbacks see committed changes", Callbacks);
+            r.Add("events carry commit-order sequence numbers across threads", SequenceAcrossThreads);
             r.Add("callback may call back into the store", Reentrant);
             r.Add("callback exceptions never reach the writer", CallbackExceptions);
             r.Add("unreferenced subscription stays alive until disposed or closed", SubscriptionLifetime);
@@ -212,6 +213,37 @@ namespace Dappco.Store.Tests
                     StoreEvent e;
                     Assert.True(w.TryNext(0, out e) && e.Group == "prefs" && e.Value == "1", "scoped watch");
                     Assert.True(!w.TryNext(0, out e), "nothing from the other namespace");
+                }
+            }
+        }
+
+        private static void SequenceAcrossThreads()
+        {
+            using (Store s = Program.Memory())
+            {
+                var seen = new List<ulong>();
+                using (s.Subscribe("*", e => { lock (seen) seen.Add(e.Seq); }))
+                {
+                    var threads = new List<Thread>();
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int id = t;
+                        var thread = new Thread(() =>
+                        {
+                            for (int i = 0; i < 50; i++)
+                                s.Set("g" + id, "k" + i, "v");
+                        });
+                        threads.Add(thread);
+                        thread.Start();
+                    }
+                    foreach (Thread thread in threads)
+                        thread.Join();
+                }
+                lock (seen)
+                {
+                    Assert.Equal(200, seen.Count, "every change seen");
+                    for (int i = 0; i < seen.Count; i++)
+                        Assert.Equal((ulong)(i + 1), seen[i], "sequence number " + i);
                 }
             }
         }

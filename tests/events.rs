@@ -717,3 +717,27 @@ fn watch_with_good_store_calls_from_a_watch_callback_fail_busy_instead_of_deadlo
     within(WATCHDOG, "store call from a watch callback", move || db.set("g", "k", "v").unwrap());
     assert_eq!(*results.lock().unwrap(), [Err(store::ErrorKind::Busy)]);
 }
+
+#[test]
+fn close_good_does_not_wait_for_a_callback_running_on_the_purge_thread() {
+    // A purge publishes delete events, so callbacks may run on the purge
+    // thread; close must not join that thread while user code runs there.
+    let db = Store::open(store::Config::new(":memory:").purge_interval(Duration::from_millis(20))).unwrap();
+    let (entered_tx, entered_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let release_rx = Mutex::new(release_rx);
+    let _sub = db
+        .subscribe("g", move |e| {
+            if e.kind() == EventKind::Delete && thread::current().name() == Some("store-purge") {
+                let _ = entered_tx.send(());
+                let _ = release_rx.lock().unwrap().recv_timeout(Duration::from_secs(30));
+            }
+        })
+        .unwrap();
+    db.set_with_ttl_ms("g", "k", "v", 1).unwrap();
+    entered_rx.recv_timeout(Duration::from_secs(10)).expect("the purge delivered the delete");
+    let closer = db.clone();
+    within(WATCHDOG, "close while a callback blocks the purge thread", move || closer.close().unwrap());
+    assert!(db.is_closed());
+    release_tx.send(()).unwrap();
+}

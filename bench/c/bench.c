@@ -278,6 +278,28 @@ static void raw_batch_txn(void *c, long i) {
     raw_commit(r->db);
 }
 
+/* 10 000 scoped Sets under three quotas: one transaction, or one commit each.
+ * The keys repeat across rounds (upserts into a namespace of 10 000 keys). */
+static void ours_scoped_batch_txn(void *c, long i) {
+    ours *o = c;
+    store_txn *txn = NULL;
+    long j;
+    (void)i;
+    must(store_txn_begin(o->kv, &txn), "begin");
+    for (j = 0; j < BIG_GROUP; j++)
+        must(store_set(store_txn_kv(txn), U8("scoped"), 6, U8(keys[j]), strlen(keys[j]), U8(VALUE), VLEN),
+             "scoped txn set");
+    must(store_txn_commit(txn), "commit");
+    store_txn_free(txn);
+}
+static void ours_scoped_batch_single(void *c, long i) {
+    ours *o = c;
+    long j;
+    (void)i;
+    for (j = 0; j < BIG_GROUP; j++)
+        must(store_set(o->kv, U8("scoped"), 6, U8(keys[j]), strlen(keys[j]), U8(VALUE), VLEN), "scoped set");
+}
+
 /* ---- cells ------------------------------------------------------------------ */
 
 typedef struct cell {
@@ -461,6 +483,8 @@ int main(int argc, char **argv) {
          "raw SQLite, 1 txn", 3, 200);
     CELL("Scoped Set, 3 quotas, 10k keys :memory:", ours_set, NULL, &o_scoped, ours_set, NULL, &o_mem,
          "our plain Set", 3, 300);
+    CELL("10k scoped Sets, 3 quotas, 1 txn :memory:", ours_scoped_batch_txn, NULL, &o_scoped, ours_scoped_batch_single,
+         NULL, &o_scoped, "the same 10k Sets outside a txn", 3, 400);
 
     if (profile_iters > 0) {
         for (c = 0; c < n_cells; c++)

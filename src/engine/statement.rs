@@ -253,6 +253,9 @@ impl Drop for Stmt<'_> {
             match self.slot {
                 Some(slot) => {
                     ffi::sqlite3_reset(self.raw);
+                    // Bindings made with SQLITE_STATIC point into the caller's
+                    // buffers, which are gone once this borrow ends.
+                    ffi::sqlite3_clear_bindings(self.raw);
                     self.conn.in_use[slot].set(false);
                 }
                 None => {

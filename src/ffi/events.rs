@@ -4,7 +4,7 @@ use super::boundary::{call, call_or, set_last_error, store_status};
 use super::handles::{kv_ref, store_kv};
 use super::sized::{check_out, own_size, write_out, Growable};
 use super::types::{bytes, need, put, store_slice};
-use crate::base::error::{Error, ErrorKind};
+use crate::base::error::{Error, ErrorKind, Result};
 use crate::{Event, WatchEnd};
 use crate::kv::Kv;
 use crate::{Subscription, Watcher};
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn store_subscribe(
     release: store_release_callback,
     out: *mut *mut store_subscription,
 ) -> store_status {
-    subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Ordered)
+    call(move || subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Ordered))
 }
 
 #[derive(Clone, Copy)]
@@ -173,8 +173,8 @@ unsafe fn subscribe_with(
     release: store_release_callback,
     out: *mut *mut store_subscription,
     delivery: Delivery,
-) -> store_status {
-    call(move || {
+) -> Result<()> {
+    {
         let owned = callback.map(|on_event| ForeignCallback { on_event, user_data, release });
         let Some(foreign) = owned else {
             if let Some(release) = release {
@@ -191,7 +191,7 @@ unsafe fn subscribe_with(
             Delivery::Immediate => kv.watch_with(group, deliver)?,
         };
         put(out, Box::into_raw(Box::new(store_subscription { subscription })), "out")
-    })
+    }
 }
 
 /// Like `store_subscribe`, but `callback` runs at commit time, on the
@@ -215,7 +215,7 @@ pub unsafe extern "C" fn store_subscribe_watcher(
     release: store_release_callback,
     out: *mut *mut store_subscription,
 ) -> store_status {
-    subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Immediate)
+    call(move || subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Immediate))
 }
 
 /// Unsubscribes, frees the handle and sets `*subscription` to NULL, so a

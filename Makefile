@@ -33,8 +33,11 @@ build lib:
 	@# Copy then rename, so programs that have the old library mapped keep it.
 	@cp -f $(RELEASE_DIR)/libstore.so $(LIBDIR)/.$(SONAME).tmp && mv -f $(LIBDIR)/.$(SONAME).tmp $(LIBDIR)/$(SONAME)
 	@ln -sfn $(SONAME) $(LIBDIR)/libstore.so
-	@# The archive keeps only store_* global, so it links beside another SQLite.
-	@sh scripts/static-archive.sh $(RELEASE_DIR)/libstore.a $(LIBDIR)/.libstore.a.tmp && mv -f $(LIBDIR)/.libstore.a.tmp $(LIBDIR)/libstore.a
+	@# The archive keeps only store_* global, so it links beside another SQLite
+	@# (scripts/static-archive.sh); redone only when cargo's archive changed.
+	@if [ $(RELEASE_DIR)/libstore.a -nt $(LIBDIR)/libstore.a ] || [ scripts/static-archive.sh -nt $(LIBDIR)/libstore.a ]; then \
+		sh scripts/static-archive.sh $(RELEASE_DIR)/libstore.a $(LIBDIR)/.libstore.a.tmp && \
+		mv -f $(LIBDIR)/.libstore.a.tmp $(LIBDIR)/libstore.a; fi
 
 # Regenerate the checked-in header from the one cbindgen wrote during the build.
 header: build

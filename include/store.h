@@ -537,13 +537,19 @@ enum store_status store_options_init(struct store_options *options, size_t size)
 /**
  * Checks a path and options the way `store_open` will, without opening
  * anything (go-store `StoreConfig.Validate`). `options` may be NULL.
+ *
+ * Ownership: `path` and `options` are borrowed for the call only.
+ * Thread: any.
  */
 enum store_status store_options_validate(const uint8_t *path, size_t path_len, const struct store_options *options);
 
 /**
  * Checks journal settings alone (go-store `JournalConfiguration.Validate`):
  * the first empty field of endpoint URL, organisation and bucket name is
- * reported. Text must be UTF-8. Any thread.
+ * reported. Text must be UTF-8.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any.
  */
 enum store_status store_journal_validate(const uint8_t *endpoint_url, size_t endpoint_url_len, const uint8_t *organisation, size_t organisation_len, const uint8_t *bucket_name, size_t bucket_name_len);
 
@@ -553,7 +559,11 @@ enum store_status store_journal_validate(const uint8_t *endpoint_url, size_t end
  * and a 5 s busy timeout. `options` may be NULL for the defaults.
  *
  * On success writes a new handle to `*out`; the caller owns it and frees it
- * with `store_free`. On failure `*out` is untouched. Any thread.
+ * with `store_free`. On failure `*out` is untouched.
+ *
+ * Ownership: `path` and `options` are borrowed for the call (the library
+ * copies what it keeps); `*out` becomes the caller's, freed with `store_free`.
+ * Thread: any.
  */
 enum store_status store_open(const uint8_t *path, size_t path_len, const struct store_options *options, struct store_db **out);
 
@@ -562,7 +572,10 @@ enum store_status store_open(const uint8_t *path, size_t path_len, const struct 
  * callback subscriptions (running their release functions), rolls back an
  * open transaction, and closes the database. Idempotent. The handle stays
  * valid: later calls fail with `STORE_CLOSED`; free it with `store_free`.
- * Any thread, including from inside an event callback.
+ *
+ * Ownership: `db` stays the caller's; free it with `store_free`.
+ * Thread: any, concurrently with other calls on `db`, including from
+ * inside an event callback.
  */
 enum store_status store_close(struct store_db *db);
 
@@ -570,35 +583,50 @@ enum store_status store_close(struct store_db *db);
  * Closes the store if needed and frees the handle. NULL is ignored.
  * Scoped stores, transactions, iterators, watches and subscriptions made
  * from it stay safe to use and to free: they fail with `STORE_CLOSED`.
- * No other thread may be using `db` itself. Any thread.
+ * No other thread may be using `db` itself.
+ *
+ * Ownership: takes back `db`; child handles keep what they need.
+ * Thread: any, once no other call on `db` is running.
  */
 void store_free(struct store_db *db);
 
 /**
- * True once `store_close` has completed (also for a NULL handle). Any thread.
+ * True once `store_close` has completed (also for a NULL handle).
+ *
+ * Ownership: `db` is borrowed for the call.
+ * Thread: any.
  */
 bool store_is_closed(const struct store_db *db);
 
 /**
- * The database path as given to `store_open`. Borrowed from the handle:
- * valid until `store_free(db)`. Any thread.
+ * The database path as given to `store_open`.
+ *
+ * Ownership: `*out` is borrowed from `db`, valid until `store_free(db)`.
+ * Thread: any.
  */
 enum store_status store_database_path(const struct store_db *db, struct store_slice *out);
 
 /**
  * The normalised configuration the store runs with (purge interval and
- * state directory defaulted, trailing slashes removed). The text fields are
- * borrowed from the handle: valid until `store_free(db)`. Works after
- * `store_close`. Any thread.
+ * state directory defaulted, trailing slashes removed). Works after
+ * `store_close`. Set `out->struct_size` first (`store_options_init` does):
+ * the library writes only `min(struct_size, its own size)` bytes and sets
+ * `struct_size` to that.
+ *
+ * Ownership: `out` stays the caller's; its text slices are borrowed from
+ * `db`, valid until `store_free(db)`.
+ * Thread: any.
  */
 enum store_status store_get_options(const struct store_db *db, struct store_options *out);
 
 /**
  * Normalises `options` in place as `store_open` would (go-store
  * `StoreConfig.Normalised`): purge interval 0 → 60000, state directory
- * trailing `/` removed (empty → ".core/state", a static string). The
- * directory slice may then point into the caller's original buffer or to
- * static memory. Any thread.
+ * trailing `/` removed (empty → ".core/state", a static string).
+ *
+ * Ownership: `options` stays the caller's; the directory slice may point
+ * into the caller's buffer or to static memory.
+ * Thread: any thread that owns `options`.
  */
 enum store_status store_options_normalise(struct store_options *options);
 
@@ -612,6 +640,11 @@ enum store_status store_options_normalise(struct store_options *options);
  * Ordering: for each event, watch queues are filled first, then callbacks
  * run in subscription order; the set of callbacks for an event is fixed
  * when its delivery starts. `user_data` is used from the writing threads.
+ *
+ * Ownership: `user_data` passes to the library until `release` runs;
+ * `*out` becomes the caller's, freed with `store_unsubscribe`.
+ * Thread: any thread that may use `kv`; the callback runs on the
+ * writing threads (see `store_event_callback`).
  */
 enum store_status store_subscribe(struct store_kv *kv, const uint8_t *group, size_t group_len, store_event_callback callback, void *user_data, store_release_callback release, struct store_subscription **out);
 
@@ -648,6 +681,9 @@ void store_unsubscribe(struct store_subscription **subscription);
  * for a scoped view) holding up to `capacity` events (0 = 16). Writers
  * never wait for it: when full, new events are dropped and counted. On a
  * closed store the queue starts closed. The caller owns `*out`.
+ *
+ * Ownership: `*out` becomes the caller's, freed with `store_watch_free`.
+ * Thread: any thread that may use `kv`.
  */
 enum store_status store_watch_open(struct store_kv *kv, const uint8_t *group, size_t group_len, size_t capacity, struct store_watch **out);
 
@@ -656,30 +692,46 @@ enum store_status store_watch_open(struct store_kv *kv, const uint8_t *group, si
  * negative = wait forever). Returns `STORE_OK`, `STORE_TIMEOUT` when none
  * arrived, or `STORE_CLOSED` once the queue is closed and drained. The
  * event's slices are borrowed until the next call on `watch`.
+ *
+ * Ownership: `out` stays the caller's; its slices are borrowed from
+ * `watch` until the next call on it or `store_watch_free`.
+ * Thread: one reader thread at a time per watch.
  */
 enum store_status store_watch_next(struct store_watch *watch, int64_t timeout_ms, struct store_event *out);
 
 /**
- * Events dropped because the queue was full. 0 for NULL. Any thread.
+ * Events dropped because the queue was full. 0 for NULL.
+ *
+ * Ownership: `watch` is borrowed for the call.
+ * Thread: any.
  */
 uint64_t store_watch_dropped(const struct store_watch *watch);
 
 /**
  * Stops delivery to the queue (go-store `Unwatch`); buffered events stay
  * readable, then `store_watch_next` reports `STORE_CLOSED`. Wakes a
- * blocked reader. Idempotent; NULL is ignored. Any thread.
+ * blocked reader. Idempotent; NULL is ignored.
+ *
+ * Ownership: `watch` stays the caller's; free it with `store_watch_free`.
+ * Thread: any, also while another thread waits in `store_watch_next`.
  */
 void store_watch_close(struct store_watch *watch);
 
 /**
  * Closes (if needed) and frees a watch queue. NULL is ignored. No other
  * call on it may be running.
+ *
+ * Ownership: takes back `watch`; events it returned become invalid.
+ * Thread: any, once no other call on `watch` is running.
  */
 void store_watch_free(struct store_watch *watch);
 
 /**
  * A static name for an event kind: `"set"`, `"delete"`, `"delete_group"`,
- * or `"unknown"`. Never free it. Any thread.
+ * or `"unknown"`.
+ *
+ * Ownership: static; never free it.
+ * Thread: any.
  */
 const char *store_event_kind_str(uint32_t kind);
 
@@ -719,6 +771,9 @@ enum store_status store_iter_open(struct store_kv *kv, const uint8_t *group, siz
  * was one; if so `*key` and `*value` (either may be NULL) are borrowed
  * from the iterator until the next call on it or `store_iter_free`.
  * Thread: one thread at a time per iterator.
+ *
+ * Ownership: `*key` and `*value` are borrowed from `iter` until the next
+ * call on it or `store_iter_free`.
  */
 enum store_status store_iter_next(struct store_iter *iter, struct store_slice *key, struct store_slice *value, bool *has_row);
 
@@ -740,6 +795,11 @@ void store_iter_free(struct store_iter *iter);
  * Reads the value of `key` in `group` into a new buffer the caller frees
  * with `store_bytes_free`. `STORE_NOT_FOUND` when absent or expired (an
  * expired row is deleted and a delete event sent, as in go-store).
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_bytes_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_get(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, struct store_bytes *out);
 
@@ -749,6 +809,11 @@ enum store_status store_get(struct store_kv *kv, const uint8_t *group, size_t gr
  * full length. If it exceeds `capacity`, nothing is copied to `buf`; the
  * value goes to `*overflow` (caller frees with `store_bytes_free`) when
  * `overflow` is not NULL. `buf` may be NULL when `capacity` is 0.
+ *
+ * Ownership: inputs and `buf` are borrowed for the call; `*overflow`
+ * becomes the caller's, freed with `store_bytes_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_get_into(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, uint8_t *buf, size_t capacity, size_t *out_len, struct store_bytes *overflow);
 
@@ -756,56 +821,97 @@ enum store_status store_get_into(struct store_kv *kv, const uint8_t *group, size
  * Writes `value` at (`group`, `key`) with no expiry, replacing any value
  * and TTL. Sends a set event after commit. Scoped views check quotas and
  * fail with `STORE_QUOTA_EXCEEDED`, writing nothing.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_set(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len);
 
 /**
  * Like `store_set`, but the row expires `ttl_ms` milliseconds from now.
  * Zero or negative TTLs store an already-expired row (go-store behaviour).
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_set_with_ttl(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, int64_t ttl_ms);
 
 /**
  * Deletes (`group`, `key`), live or expired. A missing key is not an
  * error. Sends a delete event only if a row was removed.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_delete(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len);
 
 /**
  * Sets `*out` to whether a live row exists at (`group`, `key`). Never deletes.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_exists(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, bool *out);
 
 /**
  * Sets `*out` to whether `group` has at least one live row.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_group_exists(struct store_kv *kv, const uint8_t *group, size_t group_len, bool *out);
 
 /**
  * Sets `*out` to the number of live rows in `group`.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_count(struct store_kv *kv, const uint8_t *group, size_t group_len, int64_t *out);
 
 /**
  * Sets `*out` to the number of live rows in groups whose name starts with
  * `prefix` (bytewise, case-sensitive; empty = every group of the view).
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_count_all(struct store_kv *kv, const uint8_t *prefix, size_t prefix_len, int64_t *out);
 
 /**
  * Deletes every row of `group`; one delete-group event if any was removed.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_delete_group(struct store_kv *kv, const uint8_t *group, size_t group_len);
 
 /**
  * Deletes every group whose name starts with `prefix` (empty = all groups
  * of the view), atomically; one delete-group event per group, ascending.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_delete_prefix(struct store_kv *kv, const uint8_t *prefix, size_t prefix_len);
 
 /**
  * Writes the live rows of `group`, ordered by key (bytewise), to `*out` as
  * one packed list the caller frees with `store_pairs_free`.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_pairs_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_get_all(struct store_kv *kv, const uint8_t *group, size_t group_len, struct store_pairs *out);
 
@@ -813,12 +919,22 @@ enum store_status store_get_all(struct store_kv *kv, const uint8_t *group, size_
  * Like `store_get_all`, but at most `limit` rows starting at `offset`.
  * Negative `offset` or `limit` is `STORE_INVALID_ARGUMENT`; `limit` 0 gives
  * an empty list.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_pairs_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_get_page(struct store_kv *kv, const uint8_t *group, size_t group_len, int64_t offset, int64_t limit, struct store_pairs *out);
 
 /**
  * Writes the distinct names of groups with live rows starting with
  * `prefix` (empty = all), ascending, to `*out`; free with `store_strings_free`.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_strings_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_groups(struct store_kv *kv, const uint8_t *prefix, size_t prefix_len, struct store_strings *out);
 
@@ -826,12 +942,22 @@ enum store_status store_groups(struct store_kv *kv, const uint8_t *prefix, size_
  * Reads a value and splits it on `separator` with Go `strings.Split`
  * semantics (empty separator: one item per UTF-8 character). Free `*out`
  * with `store_strings_free`.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_strings_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_get_split(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, const uint8_t *separator, size_t separator_len, struct store_strings *out);
 
 /**
  * Reads a value and splits it into whitespace-separated fields (Go
  * `strings.Fields`). Free `*out` with `store_strings_free`.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_strings_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_get_fields(struct store_kv *kv, const uint8_t *group, size_t group_len, const uint8_t *key, size_t key_len, struct store_strings *out);
 
@@ -840,12 +966,21 @@ enum store_status store_get_fields(struct store_kv *kv, const uint8_t *group, si
  * `{{ .name }}` form) with the live rows of `group` as variables; a missing
  * variable renders `<no value>`. Free `*out` with `store_bytes_free`.
  * Template errors are `STORE_TEMPLATE`.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_bytes_free`.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_render(struct store_kv *kv, const uint8_t *template_text, size_t template_len, const uint8_t *group, size_t group_len, struct store_bytes *out);
 
 /**
  * Deletes every expired row of the view (the namespace, for scoped views)
  * and sets `*out_removed` (may be NULL) to how many; one delete event per row.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_purge_expired(struct store_kv *kv, int64_t *out_removed);
 
@@ -854,46 +989,75 @@ enum store_status store_purge_expired(struct store_kv *kv, int64_t *out_removed)
  * must match `^[a-zA-Z0-9-]+$`), with `quota` limits (NULL = none). Quotas
  * are checked inside each write's transaction. The caller owns `*out`
  * (free with `store_scope_free`); it keeps the store's memory alive and
- * fails with `STORE_CLOSED` after the store closes. Any thread.
+ * fails with `STORE_CLOSED` after the store closes.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` becomes the
+ * caller's, freed with `store_scope_free`.
+ * Thread: any.
  */
 enum store_status store_scope_open(struct store_db *db, const uint8_t *namespace_, size_t namespace_len, const struct store_quota *quota, struct store_scope **out);
 
 /**
  * Checks a namespace and quota as `store_scope_open` would (go-store
- * `ScopedStoreConfig.Validate`). `quota` may be NULL. Any thread.
+ * `ScopedStoreConfig.Validate`). `quota` may be NULL.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any.
  */
 enum store_status store_scope_validate(const uint8_t *namespace_, size_t namespace_len, const struct store_quota *quota);
 
 /**
  * Checks quota limits alone (go-store `QuotaConfig.Validate`): negative
- * values are `STORE_INVALID_ARGUMENT`. Any thread.
+ * values are `STORE_INVALID_ARGUMENT`.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any.
  */
 enum store_status store_quota_validate(const struct store_quota *quota);
 
 /**
  * Frees a scoped store. NULL is ignored. No other call on it may be running.
+ *
+ * Ownership: takes back `scope`.
+ * Thread: any, once no other call on `scope` is running.
  */
 void store_scope_free(struct store_scope *scope);
 
 /**
  * The namespace, borrowed from the handle until `store_scope_free`.
+ *
+ * Ownership: `*out` is borrowed from `scope` until `store_scope_free`.
+ * Thread: any.
  */
 enum store_status store_scope_namespace(const struct store_scope *scope, struct store_slice *out);
 
 /**
- * Writes the current limits to `*out`.
+ * Writes the current limits to `*out`. Set `out->struct_size` first
+ * (`STORE_QUOTA_INIT`): the library writes only `min(struct_size, its own
+ * size)` bytes and sets `struct_size` to that.
+ *
+ * Ownership: `out` stays the caller's.
+ * Thread: any.
  */
 enum store_status store_scope_get_quota(const struct store_scope *scope, struct store_quota *out);
 
 /**
  * Replaces the limits (negative values are `STORE_INVALID_ARGUMENT`).
- * Applies to writes that start afterwards. Any thread.
+ * Applies to writes that start afterwards.
+ *
+ * Ownership: every input is borrowed for the call only.
+ * Thread: any, concurrently with writes through `scope`.
  */
 enum store_status store_scope_set_quota(const struct store_scope *scope, const struct store_quota *quota);
 
 /**
- * Writes the namespace's live keys, groups and bytes to `*out`. `kv` may
+ * Writes the namespace's live keys, groups and bytes to `*out`, whose
+ * `struct_size` must be set (`STORE_USAGE_INIT`). `kv` may
  * be a scoped store or a scoped transaction (then pending writes count).
+ *
+ * Ownership: `out` stays the caller's.
+ * Thread: any thread for a store or scoped-store view, concurrently; one
+ * thread at a time for a transaction view.
  */
 enum store_status store_scope_usage(struct store_kv *kv, struct store_usage *out);
 
@@ -905,22 +1069,35 @@ enum store_status store_scope_usage(struct store_kv *kv, struct store_usage *out
  * see each other; their events are delivered in order after commit and
  * discarded on rollback. Scoped transactions check quotas against pending
  * writes. The caller owns `*out`: free with `store_txn_free`.
+ *
+ * Ownership: `*out` becomes the caller's, freed with `store_txn_free`.
+ * Thread: any thread that may use `kv`; the transaction is then used
+ * by one thread at a time.
  */
 enum store_status store_txn_begin(struct store_kv *kv, struct store_txn **out);
 
 /**
  * Commits, then delivers the staged events in order on this thread. A
  * second commit or rollback fails with `STORE_CLOSED`.
+ *
+ * Ownership: `txn` stays the caller's; free it with `store_txn_free`.
+ * Thread: one thread at a time per transaction.
  */
 enum store_status store_txn_commit(struct store_txn *txn);
 
 /**
  * Rolls back and discards staged events.
+ *
+ * Ownership: `txn` stays the caller's; free it with `store_txn_free`.
+ * Thread: one thread at a time per transaction.
  */
 enum store_status store_txn_rollback(struct store_txn *txn);
 
 /**
  * Rolls back if still open, then frees. NULL is ignored.
+ *
+ * Ownership: takes back `txn`; its `store_kv` view dies with it.
+ * Thread: any, once no other call on `txn` is running.
  */
 void store_txn_free(struct store_txn *txn);
 

@@ -9,11 +9,11 @@
 #                      the bundled amalgamation, then a Go program linking the
 #                      binding statically beside mattn/go-sqlite3
 
-.PHONY: test-abi test-abi-symbols test-abi-link test-abi-go
+.PHONY: test-abi test-abi-symbols test-abi-link test-abi-null-copy test-abi-go
 
 test: test-abi
 
-test-abi: test-abi-symbols test-abi-link test-abi-go
+test-abi: test-abi-symbols test-abi-link test-abi-null-copy test-abi-go
 
 # readelf, not nm: nm loads binutils' plugins, which some installs break.
 ABI_GLOBALS = readelf -sW --dyn-syms $(1) | awk '($$5 == "GLOBAL" || $$5 == "WEAK") && $$7 != "UND" {print $$8}' | sed 's/@.*//' | sort -u
@@ -61,6 +61,14 @@ $(ABI_BUILD)/beside_system_static $(ABI_BUILD)/beside_system_shared: $(ABI_BUILD
 
 test-abi-link: build $(ABI_BESIDE_BINS)
 	@set -e; for t in $(ABI_BESIDE_BINS); do echo "== $$t"; $$t; done
+
+# memcpy interposed for the whole process: no call may pass it NULL.
+$(ABI_BUILD)/null_copy: tests/c/null_copy.c include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_STRICT) -fno-builtin -Iinclude $< -o $@ -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR)
+
+test-abi-null-copy: build $(ABI_BUILD)/null_copy
+	$(ABI_BUILD)/null_copy
 
 # A Go program (its own module under tests/go-beside-sqlite) linking the
 # binding with -tags store_static together with mattn/go-sqlite3.

@@ -1,6 +1,7 @@
-//! C ABI defects checked from Rust, where debug builds verify the
-//! preconditions of unsafe library calls (a copy from or to NULL aborts the
-//! test process instead of passing silently as it may in C).
+//! C ABI behaviour checked from Rust, in a debug build of the library (with
+//! its precondition checks on unsafe calls): an empty read into a NULL
+//! buffer, a transaction body returning an integer that is no status, and
+//! store calls made while a thread's locals are being destroyed.
 
 use std::ptr;
 use store::ffi::*;

@@ -239,7 +239,7 @@ impl Drop for Depth {
             .unwrap_or(false);
         if outermost {
             // Taken first, dropped after: a handle's drop may call the library again.
-            let freed = DEFERRED.try_with(|q| std::mem::take(&mut *q.borrow_mut())).unwrap_or_default();
+            let freed = DEFERRED.try_with(|q| q.take()).unwrap_or_default();
             drop(freed);
         }
     }

@@ -143,6 +143,9 @@ pub unsafe extern "C" fn store_options_init(options: *mut store_options, size: u
 
 /// Checks a path and options the way `store_open` will, without opening
 /// anything (go-store `StoreConfig.Validate`). `options` may be NULL.
+///
+/// Ownership: `path` and `options` are borrowed for the call only.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_options_validate(path: *const u8, path_len: usize, options: *const store_options) -> store_status {
     call(|| config_from(bytes(path, path_len, "path")?, options)?.validate())
@@ -150,7 +153,10 @@ pub unsafe extern "C" fn store_options_validate(path: *const u8, path_len: usize
 
 /// Checks journal settings alone (go-store `JournalConfiguration.Validate`):
 /// the first empty field of endpoint URL, organisation and bucket name is
-/// reported. Text must be UTF-8. Any thread.
+/// reported. Text must be UTF-8.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_journal_validate(
     endpoint_url: *const u8,
@@ -175,7 +181,11 @@ pub unsafe extern "C" fn store_journal_validate(
 /// and a 5 s busy timeout. `options` may be NULL for the defaults.
 ///
 /// On success writes a new handle to `*out`; the caller owns it and frees it
-/// with `store_free`. On failure `*out` is untouched. Any thread.
+/// with `store_free`. On failure `*out` is untouched.
+///
+/// Ownership: `path` and `options` are borrowed for the call (the library
+/// copies what it keeps); `*out` becomes the caller's, freed with `store_free`.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_open(
     path: *const u8,
@@ -195,7 +205,10 @@ pub unsafe extern "C" fn store_open(
 /// callback subscriptions (running their release functions), rolls back an
 /// open transaction, and closes the database. Idempotent. The handle stays
 /// valid: later calls fail with `STORE_CLOSED`; free it with `store_free`.
-/// Any thread, including from inside an event callback.
+///
+/// Ownership: `db` stays the caller's; free it with `store_free`.
+/// Thread: any, concurrently with other calls on `db`, including from
+/// inside an event callback.
 #[no_mangle]
 pub unsafe extern "C" fn store_close(db: *mut store_db) -> store_status {
     call(|| db_ref(db)?.close())
@@ -204,7 +217,10 @@ pub unsafe extern "C" fn store_close(db: *mut store_db) -> store_status {
 /// Closes the store if needed and frees the handle. NULL is ignored.
 /// Scoped stores, transactions, iterators, watches and subscriptions made
 /// from it stay safe to use and to free: they fail with `STORE_CLOSED`.
-/// No other thread may be using `db` itself. Any thread.
+/// No other thread may be using `db` itself.
+///
+/// Ownership: takes back `db`; child handles keep what they need.
+/// Thread: any, once no other call on `db` is running.
 #[no_mangle]
 pub unsafe extern "C" fn store_free(db: *mut store_db) {
     call_or((), || {
@@ -219,14 +235,19 @@ pub unsafe extern "C" fn store_free(db: *mut store_db) {
     })
 }
 
-/// True once `store_close` has completed (also for a NULL handle). Any thread.
+/// True once `store_close` has completed (also for a NULL handle).
+///
+/// Ownership: `db` is borrowed for the call.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_is_closed(db: *const store_db) -> bool {
     call_or(true, || db_ref(db).map(|s| s.is_closed()).unwrap_or(true))
 }
 
-/// The database path as given to `store_open`. Borrowed from the handle:
-/// valid until `store_free(db)`. Any thread.
+/// The database path as given to `store_open`.
+///
+/// Ownership: `*out` is borrowed from `db`, valid until `store_free(db)`.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_database_path(db: *const store_db, out: *mut store_slice) -> store_status {
     call(|| {
@@ -236,9 +257,14 @@ pub unsafe extern "C" fn store_database_path(db: *const store_db, out: *mut stor
 }
 
 /// The normalised configuration the store runs with (purge interval and
-/// state directory defaulted, trailing slashes removed). The text fields are
-/// borrowed from the handle: valid until `store_free(db)`. Works after
-/// `store_close`. Any thread.
+/// state directory defaulted, trailing slashes removed). Works after
+/// `store_close`. Set `out->struct_size` first (`store_options_init` does):
+/// the library writes only `min(struct_size, its own size)` bytes and sets
+/// `struct_size` to that.
+///
+/// Ownership: `out` stays the caller's; its text slices are borrowed from
+/// `db`, valid until `store_free(db)`.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_options) -> store_status {
     call(|| {
@@ -269,9 +295,11 @@ pub unsafe extern "C" fn store_get_options(db: *const store_db, out: *mut store_
 
 /// Normalises `options` in place as `store_open` would (go-store
 /// `StoreConfig.Normalised`): purge interval 0 → 60000, state directory
-/// trailing `/` removed (empty → ".core/state", a static string). The
-/// directory slice may then point into the caller's original buffer or to
-/// static memory. Any thread.
+/// trailing `/` removed (empty → ".core/state", a static string).
+///
+/// Ownership: `options` stays the caller's; the directory slice may point
+/// into the caller's buffer or to static memory.
+/// Thread: any thread that owns `options`.
 #[no_mangle]
 pub unsafe extern "C" fn store_options_normalise(options: *mut store_options) -> store_status {
     call(|| {

@@ -4,7 +4,7 @@ use super::boundary::{call, call_or, set_last_error, store_status};
 use super::handles::{kv_ref, store_kv};
 use super::sized::{check_out, own_size, write_out, Growable};
 use super::types::{bytes, need, put, store_slice};
-use crate::base::error::{Error, ErrorKind};
+use crate::base::error::{Error, ErrorKind, Result};
 use crate::{Event, WatchEnd};
 use crate::kv::Kv;
 use crate::{Subscription, Watcher};
@@ -139,6 +139,11 @@ pub struct store_subscription {
 /// Ordering: for each event, watch queues are filled first, then callbacks
 /// run in subscription order; the set of callbacks for an event is fixed
 /// when its delivery starts. `user_data` is used from the writing threads.
+///
+/// Ownership: `user_data` passes to the library until `release` runs;
+/// `*out` becomes the caller's, freed with `store_unsubscribe`.
+/// Thread: any thread that may use `kv`; the callback runs on the
+/// writing threads (see `store_event_callback`).
 #[no_mangle]
 pub unsafe extern "C" fn store_subscribe(
     kv: *mut store_kv,
@@ -149,7 +154,7 @@ pub unsafe extern "C" fn store_subscribe(
     release: store_release_callback,
     out: *mut *mut store_subscription,
 ) -> store_status {
-    subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Ordered)
+    call(move || subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Ordered))
 }
 
 #[derive(Clone, Copy)]
@@ -168,8 +173,8 @@ unsafe fn subscribe_with(
     release: store_release_callback,
     out: *mut *mut store_subscription,
     delivery: Delivery,
-) -> store_status {
-    call(move || {
+) -> Result<()> {
+    {
         let owned = callback.map(|on_event| ForeignCallback { on_event, user_data, release });
         let Some(foreign) = owned else {
             if let Some(release) = release {
@@ -186,7 +191,7 @@ unsafe fn subscribe_with(
             Delivery::Immediate => kv.watch_with(group, deliver)?,
         };
         put(out, Box::into_raw(Box::new(store_subscription { subscription })), "out")
-    })
+    }
 }
 
 /// Like `store_subscribe`, but `callback` runs at commit time, on the
@@ -210,7 +215,7 @@ pub unsafe extern "C" fn store_subscribe_watcher(
     release: store_release_callback,
     out: *mut *mut store_subscription,
 ) -> store_status {
-    subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Immediate)
+    call(move || subscribe_with(kv, group, group_len, callback, user_data, release, out, Delivery::Immediate))
 }
 
 /// Unsubscribes, frees the handle and sets `*subscription` to NULL, so a
@@ -247,6 +252,9 @@ pub struct store_watch {
 /// for a scoped view) holding up to `capacity` events (0 = 16). Writers
 /// never wait for it: when full, new events are dropped and counted. On a
 /// closed store the queue starts closed. The caller owns `*out`.
+///
+/// Ownership: `*out` becomes the caller's, freed with `store_watch_free`.
+/// Thread: any thread that may use `kv`.
 #[no_mangle]
 pub unsafe extern "C" fn store_watch_open(
     kv: *mut store_kv,
@@ -266,6 +274,10 @@ pub unsafe extern "C" fn store_watch_open(
 /// negative = wait forever). Returns `STORE_OK`, `STORE_TIMEOUT` when none
 /// arrived, or `STORE_CLOSED` once the queue is closed and drained. The
 /// event's slices are borrowed until the next call on `watch`.
+///
+/// Ownership: `out` stays the caller's; its slices are borrowed from
+/// `watch` until the next call on it or `store_watch_free`.
+/// Thread: one reader thread at a time per watch.
 #[no_mangle]
 pub unsafe extern "C" fn store_watch_next(watch: *mut store_watch, timeout_ms: i64, out: *mut store_event) -> store_status {
     let mut timed_out = false;
@@ -295,7 +307,10 @@ pub unsafe extern "C" fn store_watch_next(watch: *mut store_watch, timeout_ms: i
     status
 }
 
-/// Events dropped because the queue was full. 0 for NULL. Any thread.
+/// Events dropped because the queue was full. 0 for NULL.
+///
+/// Ownership: `watch` is borrowed for the call.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_watch_dropped(watch: *const store_watch) -> u64 {
     call_or(0, || watch.as_ref().map_or(0, |w| w.watcher.dropped()))
@@ -303,7 +318,10 @@ pub unsafe extern "C" fn store_watch_dropped(watch: *const store_watch) -> u64 {
 
 /// Stops delivery to the queue (go-store `Unwatch`); buffered events stay
 /// readable, then `store_watch_next` reports `STORE_CLOSED`. Wakes a
-/// blocked reader. Idempotent; NULL is ignored. Any thread.
+/// blocked reader. Idempotent; NULL is ignored.
+///
+/// Ownership: `watch` stays the caller's; free it with `store_watch_free`.
+/// Thread: any, also while another thread waits in `store_watch_next`.
 #[no_mangle]
 pub unsafe extern "C" fn store_watch_close(watch: *mut store_watch) {
     call_or((), || {
@@ -315,6 +333,9 @@ pub unsafe extern "C" fn store_watch_close(watch: *mut store_watch) {
 
 /// Closes (if needed) and frees a watch queue. NULL is ignored. No other
 /// call on it may be running.
+///
+/// Ownership: takes back `watch`; events it returned become invalid.
+/// Thread: any, once no other call on `watch` is running.
 #[no_mangle]
 pub unsafe extern "C" fn store_watch_free(watch: *mut store_watch) {
     call_or((), || {
@@ -326,7 +347,10 @@ pub unsafe extern "C" fn store_watch_free(watch: *mut store_watch) {
 }
 
 /// A static name for an event kind: `"set"`, `"delete"`, `"delete_group"`,
-/// or `"unknown"`. Never free it. Any thread.
+/// or `"unknown"`.
+///
+/// Ownership: static; never free it.
+/// Thread: any.
 #[no_mangle]
 pub extern "C" fn store_event_kind_str(kind: u32) -> *const c_char {
     call_or(c"unknown".as_ptr(), || {

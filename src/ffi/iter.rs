@@ -46,6 +46,9 @@ pub unsafe extern "C" fn store_iter_open(kv: *mut store_kv, group: *const u8, gr
 /// was one; if so `*key` and `*value` (either may be NULL) are borrowed
 /// from the iterator until the next call on it or `store_iter_free`.
 /// Thread: one thread at a time per iterator.
+///
+/// Ownership: `*key` and `*value` are borrowed from `iter` until the next
+/// call on it or `store_iter_free`.
 #[no_mangle]
 pub unsafe extern "C" fn store_iter_next(
     iter: *mut store_iter,

@@ -16,6 +16,11 @@ use crate::kv::Kv;
 /// Reads the value of `key` in `group` into a new buffer the caller frees
 /// with `store_bytes_free`. `STORE_NOT_FOUND` when absent or expired (an
 /// expired row is deleted and a delete event sent, as in go-store).
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_bytes_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_get(
     kv: *mut store_kv,
@@ -66,6 +71,11 @@ unsafe fn report_miss(
 /// full length. If it exceeds `capacity`, nothing is copied to `buf`; the
 /// value goes to `*overflow` (caller frees with `store_bytes_free`) when
 /// `overflow` is not NULL. `buf` may be NULL when `capacity` is 0.
+///
+/// Ownership: inputs and `buf` are borrowed for the call; `*overflow`
+/// becomes the caller's, freed with `store_bytes_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_into(
     kv: *mut store_kv,
@@ -112,6 +122,10 @@ pub unsafe extern "C" fn store_get_into(
 /// Writes `value` at (`group`, `key`) with no expiry, replacing any value
 /// and TTL. Sends a set event after commit. Scoped views check quotas and
 /// fail with `STORE_QUOTA_EXCEEDED`, writing nothing.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_set(
     kv: *mut store_kv,
@@ -129,6 +143,10 @@ pub unsafe extern "C" fn store_set(
 
 /// Like `store_set`, but the row expires `ttl_ms` milliseconds from now.
 /// Zero or negative TTLs store an already-expired row (go-store behaviour).
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_set_with_ttl(
     kv: *mut store_kv,
@@ -152,6 +170,10 @@ pub unsafe extern "C" fn store_set_with_ttl(
 
 /// Deletes (`group`, `key`), live or expired. A missing key is not an
 /// error. Sends a delete event only if a row was removed.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_delete(
     kv: *mut store_kv,
@@ -164,6 +186,10 @@ pub unsafe extern "C" fn store_delete(
 }
 
 /// Sets `*out` to whether a live row exists at (`group`, `key`). Never deletes.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_exists(
     kv: *mut store_kv,
@@ -181,6 +207,10 @@ pub unsafe extern "C" fn store_exists(
 }
 
 /// Sets `*out` to whether `group` has at least one live row.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_group_exists(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut bool) -> store_status {
     call(|| {
@@ -191,6 +221,10 @@ pub unsafe extern "C" fn store_group_exists(kv: *mut store_kv, group: *const u8,
 }
 
 /// Sets `*out` to the number of live rows in `group`.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_count(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut i64) -> store_status {
     call(|| {
@@ -202,6 +236,10 @@ pub unsafe extern "C" fn store_count(kv: *mut store_kv, group: *const u8, group_
 
 /// Sets `*out` to the number of live rows in groups whose name starts with
 /// `prefix` (bytewise, case-sensitive; empty = every group of the view).
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_count_all(kv: *mut store_kv, prefix: *const u8, prefix_len: usize, out: *mut i64) -> store_status {
     call(|| {
@@ -212,6 +250,10 @@ pub unsafe extern "C" fn store_count_all(kv: *mut store_kv, prefix: *const u8, p
 }
 
 /// Deletes every row of `group`; one delete-group event if any was removed.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_delete_group(kv: *mut store_kv, group: *const u8, group_len: usize) -> store_status {
     call(|| kv_ref(kv)?.delete_group(bytes(group, group_len, "group")?))
@@ -219,6 +261,10 @@ pub unsafe extern "C" fn store_delete_group(kv: *mut store_kv, group: *const u8,
 
 /// Deletes every group whose name starts with `prefix` (empty = all groups
 /// of the view), atomically; one delete-group event per group, ascending.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_delete_prefix(kv: *mut store_kv, prefix: *const u8, prefix_len: usize) -> store_status {
     call(|| kv_ref(kv)?.delete_prefix(bytes(prefix, prefix_len, "prefix")?))
@@ -247,6 +293,11 @@ unsafe fn write_strings(out: *mut store_strings, parts: &[Vec<u8>]) -> crate::Re
 
 /// Writes the live rows of `group`, ordered by key (bytewise), to `*out` as
 /// one packed list the caller frees with `store_pairs_free`.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_pairs_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_all(kv: *mut store_kv, group: *const u8, group_len: usize, out: *mut store_pairs) -> store_status {
     call(|| write_pairs(out, |visit| kv_ref(kv)?.get_all_with(bytes(group, group_len, "group")?, visit)))
@@ -255,6 +306,11 @@ pub unsafe extern "C" fn store_get_all(kv: *mut store_kv, group: *const u8, grou
 /// Like `store_get_all`, but at most `limit` rows starting at `offset`.
 /// Negative `offset` or `limit` is `STORE_INVALID_ARGUMENT`; `limit` 0 gives
 /// an empty list.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_pairs_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_page(
     kv: *mut store_kv,
@@ -269,6 +325,11 @@ pub unsafe extern "C" fn store_get_page(
 
 /// Writes the distinct names of groups with live rows starting with
 /// `prefix` (empty = all), ascending, to `*out`; free with `store_strings_free`.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_strings_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_groups(kv: *mut store_kv, prefix: *const u8, prefix_len: usize, out: *mut store_strings) -> store_status {
     call(|| {
@@ -282,6 +343,11 @@ pub unsafe extern "C" fn store_groups(kv: *mut store_kv, prefix: *const u8, pref
 /// Reads a value and splits it on `separator` with Go `strings.Split`
 /// semantics (empty separator: one item per UTF-8 character). Free `*out`
 /// with `store_strings_free`.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_strings_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_split(
     kv: *mut store_kv,
@@ -306,6 +372,11 @@ pub unsafe extern "C" fn store_get_split(
 
 /// Reads a value and splits it into whitespace-separated fields (Go
 /// `strings.Fields`). Free `*out` with `store_strings_free`.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_strings_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_get_fields(
     kv: *mut store_kv,
@@ -326,6 +397,11 @@ pub unsafe extern "C" fn store_get_fields(
 /// `{{ .name }}` form) with the live rows of `group` as variables; a missing
 /// variable renders `<no value>`. Free `*out` with `store_bytes_free`.
 /// Template errors are `STORE_TEMPLATE`.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_bytes_free`.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_render(
     kv: *mut store_kv,
@@ -344,6 +420,10 @@ pub unsafe extern "C" fn store_render(
 
 /// Deletes every expired row of the view (the namespace, for scoped views)
 /// and sets `*out_removed` (may be NULL) to how many; one delete event per row.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_purge_expired(kv: *mut store_kv, out_removed: *mut i64) -> store_status {
     call(|| {

@@ -90,7 +90,11 @@ unsafe fn quota_required(quota: *const store_quota) -> Result<Quota> {
 /// must match `^[a-zA-Z0-9-]+$`), with `quota` limits (NULL = none). Quotas
 /// are checked inside each write's transaction. The caller owns `*out`
 /// (free with `store_scope_free`); it keeps the store's memory alive and
-/// fails with `STORE_CLOSED` after the store closes. Any thread.
+/// fails with `STORE_CLOSED` after the store closes.
+///
+/// Ownership: inputs are borrowed for the call; `*out` becomes the
+/// caller's, freed with `store_scope_free`.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_open(
     db: *mut super::handles::store_db,
@@ -109,7 +113,10 @@ pub unsafe extern "C" fn store_scope_open(
 }
 
 /// Checks a namespace and quota as `store_scope_open` would (go-store
-/// `ScopedStoreConfig.Validate`). `quota` may be NULL. Any thread.
+/// `ScopedStoreConfig.Validate`). `quota` may be NULL.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_validate(namespace: *const u8, namespace_len: usize, quota: *const store_quota) -> store_status {
     call(|| {
@@ -119,13 +126,19 @@ pub unsafe extern "C" fn store_scope_validate(namespace: *const u8, namespace_le
 }
 
 /// Checks quota limits alone (go-store `QuotaConfig.Validate`): negative
-/// values are `STORE_INVALID_ARGUMENT`. Any thread.
+/// values are `STORE_INVALID_ARGUMENT`.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_quota_validate(quota: *const store_quota) -> store_status {
     call(|| quota_required(quota)?.validate())
 }
 
 /// Frees a scoped store. NULL is ignored. No other call on it may be running.
+///
+/// Ownership: takes back `scope`.
+/// Thread: any, once no other call on `scope` is running.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_free(scope: *mut store_scope) {
     call_or((), || {
@@ -136,12 +149,20 @@ pub unsafe extern "C" fn store_scope_free(scope: *mut store_scope) {
 }
 
 /// The namespace, borrowed from the handle until `store_scope_free`.
+///
+/// Ownership: `*out` is borrowed from `scope` until `store_scope_free`.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_namespace(scope: *const store_scope, out: *mut store_slice) -> store_status {
     call(|| put(out, store_slice::of(scope_ref(scope)?.namespace().as_bytes()), "out"))
 }
 
-/// Writes the current limits to `*out`.
+/// Writes the current limits to `*out`. Set `out->struct_size` first
+/// (`STORE_QUOTA_INIT`): the library writes only `min(struct_size, its own
+/// size)` bytes and sets `struct_size` to that.
+///
+/// Ownership: `out` stays the caller's.
+/// Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_get_quota(scope: *const store_scope, out: *mut store_quota) -> store_status {
     call(|| {
@@ -153,7 +174,10 @@ pub unsafe extern "C" fn store_scope_get_quota(scope: *const store_scope, out: *
 }
 
 /// Replaces the limits (negative values are `STORE_INVALID_ARGUMENT`).
-/// Applies to writes that start afterwards. Any thread.
+/// Applies to writes that start afterwards.
+///
+/// Ownership: every input is borrowed for the call only.
+/// Thread: any, concurrently with writes through `scope`.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_set_quota(scope: *const store_scope, quota: *const store_quota) -> store_status {
     call(|| {
@@ -162,8 +186,13 @@ pub unsafe extern "C" fn store_scope_set_quota(scope: *const store_scope, quota:
     })
 }
 
-/// Writes the namespace's live keys, groups and bytes to `*out`. `kv` may
+/// Writes the namespace's live keys, groups and bytes to `*out`, whose
+/// `struct_size` must be set (`STORE_USAGE_INIT`). `kv` may
 /// be a scoped store or a scoped transaction (then pending writes count).
+///
+/// Ownership: `out` stays the caller's.
+/// Thread: any thread for a store or scoped-store view, concurrently; one
+/// thread at a time for a transaction view.
 #[no_mangle]
 pub unsafe extern "C" fn store_scope_usage(kv: *mut store_kv, out: *mut store_usage) -> store_status {
     call(|| {

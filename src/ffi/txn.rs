@@ -14,6 +14,10 @@ use std::ptr;
 /// see each other; their events are delivered in order after commit and
 /// discarded on rollback. Scoped transactions check quotas against pending
 /// writes. The caller owns `*out`: free with `store_txn_free`.
+///
+/// Ownership: `*out` becomes the caller's, freed with `store_txn_free`.
+/// Thread: any thread that may use `kv`; the transaction is then used
+/// by one thread at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_txn_begin(kv: *mut store_kv, out: *mut *mut store_txn) -> store_status {
     call(|| {
@@ -48,18 +52,27 @@ unsafe fn finish(txn: *mut store_txn, commit: bool) -> Result<()> {
 
 /// Commits, then delivers the staged events in order on this thread. A
 /// second commit or rollback fails with `STORE_CLOSED`.
+///
+/// Ownership: `txn` stays the caller's; free it with `store_txn_free`.
+/// Thread: one thread at a time per transaction.
 #[no_mangle]
 pub unsafe extern "C" fn store_txn_commit(txn: *mut store_txn) -> store_status {
     call(|| finish(txn, true))
 }
 
 /// Rolls back and discards staged events.
+///
+/// Ownership: `txn` stays the caller's; free it with `store_txn_free`.
+/// Thread: one thread at a time per transaction.
 #[no_mangle]
 pub unsafe extern "C" fn store_txn_rollback(txn: *mut store_txn) -> store_status {
     call(|| finish(txn, false))
 }
 
 /// Rolls back if still open, then frees. NULL is ignored.
+///
+/// Ownership: takes back `txn`; its `store_kv` view dies with it.
+/// Thread: any, once no other call on `txn` is running.
 #[no_mangle]
 pub unsafe extern "C" fn store_txn_free(txn: *mut store_txn) {
     call_or((), || {
@@ -122,7 +135,7 @@ pub unsafe extern "C" fn store_transaction(kv: *mut store_kv, body: store_txn_fn
 }
 
 /// Frees the transaction `store_transaction` made (rolling back if still
-/// open), also if the body's caller unwinds.
+/// open), also when a panic unwinds to the boundary.
 struct OwnedTxn(*mut store_txn);
 
 impl Drop for OwnedTxn {

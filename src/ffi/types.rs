@@ -97,7 +97,8 @@ thread_local! {
 
 impl Default for Packer {
     fn default() -> Packer {
-        let (arena, spans) = LAST_SIZES.with(|s| s.get());
+        // try_with: during thread teardown the hint is gone; start small then.
+        let (arena, spans) = LAST_SIZES.try_with(|s| s.get()).unwrap_or((0, 0));
         Packer { arena: Vec::with_capacity(arena), spans: Vec::with_capacity(spans) }
     }
 }
@@ -123,7 +124,8 @@ impl Packer {
     fn remember_sizes(&self) {
         // Capped, so one huge list does not make every later small one reserve as much.
         const MAX_ARENA: usize = 4 << 20;
-        LAST_SIZES.with(|s| s.set((self.arena.len().min(MAX_ARENA), self.spans.len().min(MAX_ARENA / 16))));
+        let sizes = (self.arena.len().min(MAX_ARENA), self.spans.len().min(MAX_ARENA / 16));
+        let _ = LAST_SIZES.try_with(|s| s.set(sizes));
     }
 
     fn slices(&self) -> impl Iterator<Item = store_slice> + '_ {

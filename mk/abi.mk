@@ -5,9 +5,9 @@
 
 .PHONY: test-abi
 
-test: test-abi
+TEST_SUITES += test-abi
 
 test-abi: build
 	@bad=$$(nm -D --defined-only $(LIBDIR)/libstore.so | awk '{print $$3}' | grep -v '^store_' || true); \
-	if [ -n "$$bad" ]; then echo "exported symbols outside the store_ prefix:"; echo "$$bad"; exit 1; fi; \
-	echo "libstore.so exports $$(nm -D --defined-only $(LIBDIR)/libstore.so | wc -l) symbols, all store_*"
+	if [ -n "$$bad" ]; then echo "[FAIL] exported symbols outside the store_ prefix:"; echo "$$bad"; exit 1; fi; \
+	echo "[pass] libstore.so exports $$(nm -D --defined-only $(LIBDIR)/libstore.so | wc -l) symbols, all store_*"

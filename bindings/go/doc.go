@@ -3,8 +3,9 @@
 // replacement for go-store (dappco.re/go/store) backed by libstore, the
 // Rust library of this repository, through cgo.
 //
-// A program using go-store switches by adding one line to its go.mod:
+// A program using go-store switches by adding two lines to its go.mod:
 //
+//	require dappco.re/go/store v0.0.0
 //	replace dappco.re/go/store => /path/to/store/bindings/go
 //
 // Quick start:
@@ -17,8 +18,9 @@
 //	_ = storeInstance.Set("config", "colour", "blue")
 //	colour, _ := storeInstance.Get("config", "colour") // "blue"
 //
-// A new module needs the requirement as well as the replacement (or run
-// `go mod tidy` after adding the replace line); both work offline:
+// The replace line alone is not enough ("replaced but not required"); add
+// both with go mod edit, or run `go mod tidy` after the replace line. Both
+// work offline:
 //
 //	go mod edit -require=dappco.re/go/store@v0.0.0 -replace=dappco.re/go/store=/path/to/store/bindings/go
 //

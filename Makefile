@@ -1,7 +1,8 @@
 # store — build, demo, test and benchmark entry points.
 #
 #   make demo     build the library and run the C quick start
-#   make test     every test suite (installs missing tools such as Mono)
+#   make test     every test suite (installs missing tools such as Mono), then
+#                 one line: "N passed, N failed"
 #   make bench    C ABI benchmarks against raw SQLite
 #   make header   refresh include/store.h from src/ffi
 #
@@ -18,6 +19,10 @@ CC ?= cc
 CFLAGS_STRICT := -std=c99 -Wall -Wextra -Werror -pedantic
 DEMO_DB ?= $(BUILD)/demo.db
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# What every Quick Start prints (go-store's Quick Start), and the checker
+# that compares a program's output with it.
+QUICKSTART_OUTPUT := blue\nmap[colour:blue]\nsmtp.example.com:587\n
+EXPECT_OUTPUT := sh $(CURDIR)/scripts/expect-output.sh
 # The shared library's SONAME (set in build.rs): MAJOR.MINOR while 0.x.
 SONAME := libstore.so.$(word 1,$(subst ., ,$(VERSION))).$(word 2,$(subst ., ,$(VERSION)))
 
@@ -52,7 +57,14 @@ demo: build $(BUILD)/examples/quickstart
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BUILD)/examples/quickstart $(DEMO_DB)
 
-test: test-rust
+# `make test` runs every suite in TEST_SUITES to its end and prints one
+# summary line (scripts/test-summary.sh). Each area registers its suite with
+# `TEST_SUITES += test-<area>`, not `test: test-<area>`: a prerequisite of
+# `test` would run before the summary and stop it at the first failure.
+TEST_SUITES := test-rust
+
+test:
+	@MAKE="$(MAKE)" sh scripts/test-summary.sh $(TEST_SUITES)
 
 test-rust:
 	$(CARGO) test $(CARGO_FLAGS)

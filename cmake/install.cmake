@@ -1,12 +1,19 @@
 # Installs libstore into a prefix. Run in script mode by `make install`:
 #
 #   cmake -DPREFIX=/usr/local -DSOURCE_DIR=<repo> -DLIB_DIR=<repo>/build/lib
-#         -DVERSION=0.1.0 -P cmake/install.cmake
+#         -DVERSION=0.1.0 [-DSTRIP=OFF] -P cmake/install.cmake
 #
 # Layout: include/store.h, include/store.hpp, lib/libstore.so.MAJOR.MINOR with
 # the lib/libstore.so link, lib/libstore.a,
 # lib/cmake/store/storeConfig.cmake + storeConfigVersion.cmake,
-# lib/pkgconfig/store.pc.
+# lib/pkgconfig/store.pc, share/doc/store/{README.md,LICENSE}.
+#
+# The libraries are installed without debug information (objcopy
+# --strip-debug: the release build carries it, 30 MB for libstore.so and
+# 100 MB for libstore.a) and without the LLVM bitcode rustc embeds in the
+# archive's objects (.llvmbc/.llvmcmd, used only by Rust's own LTO; C
+# linkers ignore it). Symbol tables stay. LIB_DIR keeps the unstripped
+# copies for debugging; -DSTRIP=OFF installs those instead.
 
 cmake_minimum_required(VERSION 3.14)
 
@@ -33,8 +40,40 @@ set(STORE_SONAME "libstore.so.${major_minor}")
 
 file(INSTALL "${SOURCE_DIR}/include/store.h" "${SOURCE_DIR}/bindings/c/store.hpp"
      DESTINATION "${PREFIX}/include")
-file(INSTALL "${LIB_DIR}/${STORE_SONAME}" "${LIB_DIR}/libstore.a"
-     DESTINATION "${PREFIX}/lib")
+if(NOT DEFINED STRIP)
+  set(STRIP ON)
+endif()
+if(STRIP)
+  find_program(STORE_OBJCOPY NAMES objcopy llvm-objcopy)
+  if(NOT STORE_OBJCOPY)
+    message(FATAL_ERROR "install.cmake: objcopy (binutils) is needed to strip debug information; "
+                        "install binutils, or pass STRIP=OFF to install the libraries with it")
+  endif()
+endif()
+
+# Installs one library from LIB_DIR into lib/, stripped of debug information
+# unless STRIP is off. objcopy writes a new file, so a program running from
+# an earlier installation keeps its mapped copy.
+function(install_library name)
+  set(dest "${PREFIX}/lib/${name}")
+  if(NOT STRIP)
+    file(INSTALL "${LIB_DIR}/${name}" DESTINATION "${PREFIX}/lib")
+    return()
+  endif()
+  file(MAKE_DIRECTORY "${PREFIX}/lib")
+  message(STATUS "Installing: ${dest} (debug information stripped)")
+  execute_process(COMMAND "${STORE_OBJCOPY}" --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd
+                          "${LIB_DIR}/${name}" "${dest}.tmp"
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    file(REMOVE "${dest}.tmp")
+    message(FATAL_ERROR "install.cmake: ${STORE_OBJCOPY} --strip-debug ${LIB_DIR}/${name} failed: ${err}")
+  endif()
+  file(RENAME "${dest}.tmp" "${dest}")
+endfunction()
+
+install_library("${STORE_SONAME}")
+install_library(libstore.a)
 file(CREATE_LINK "${STORE_SONAME}" "${PREFIX}/lib/libstore.so" SYMBOLIC)
 message(STATUS "Installing: ${PREFIX}/lib/libstore.so -> ${STORE_SONAME}")
 
@@ -55,3 +94,5 @@ message(STATUS "Installing: ${cmake_dir}/storeConfigVersion.cmake")
 
 configure_file("${SOURCE_DIR}/cmake/store.pc.in" "${PREFIX}/lib/pkgconfig/store.pc" @ONLY)
 message(STATUS "Installing: ${PREFIX}/lib/pkgconfig/store.pc")
+
+file(INSTALL "${SOURCE_DIR}/README.md" "${SOURCE_DIR}/LICENSE" DESTINATION "${PREFIX}/share/doc/store")

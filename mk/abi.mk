@@ -11,7 +11,7 @@
 
 .PHONY: test-abi test-abi-symbols test-abi-link test-abi-null-copy test-abi-go
 
-test: test-abi
+TEST_SUITES += test-abi
 
 test-abi: test-abi-symbols test-abi-link test-abi-null-copy test-abi-go
 
@@ -20,12 +20,12 @@ ABI_GLOBALS = readelf -sW --dyn-syms $(1) | awk '($$5 == "GLOBAL" || $$5 == "WEA
 
 test-abi-symbols: build
 	@bad=$$($(call ABI_GLOBALS,-D $(LIBDIR)/libstore.so) | grep -v '^store_' || true); \
-	if [ -n "$$bad" ]; then echo "libstore.so exports symbols outside the store_ prefix:"; echo "$$bad"; exit 1; fi; \
-	echo "libstore.so exports $$($(call ABI_GLOBALS,-D $(LIBDIR)/libstore.so) | wc -l) symbols, all store_*"
+	if [ -n "$$bad" ]; then echo "[pass] libstore.so exports symbols outside the store_ prefix:"; echo "$$bad"; exit 1; fi; \
+	echo "[pass] libstore.so exports $$($(call ABI_GLOBALS,-D $(LIBDIR)/libstore.so) | wc -l) symbols, all store_*"
 	@bad=$$($(call ABI_GLOBALS,$(LIBDIR)/libstore.a) | grep -v '^store_' || true); \
-	if [ -n "$$bad" ]; then echo "libstore.a defines global symbols outside the store_ prefix:"; \
+	if [ -n "$$bad" ]; then echo "[FAIL] libstore.a defines global symbols outside the store_ prefix:"; \
 		echo "$$bad" | head -20; echo "($$(echo "$$bad" | wc -l) in all)"; exit 1; fi; \
-	echo "libstore.a defines $$($(call ABI_GLOBALS,$(LIBDIR)/libstore.a) | wc -l) global symbols, all store_*"
+	echo "[pass] libstore.a defines $$($(call ABI_GLOBALS,$(LIBDIR)/libstore.a) | wc -l) global symbols, all store_*"
 
 # Rust's standard library needs these (cargo rustc -- --print native-static-libs).
 STORE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
@@ -60,7 +60,7 @@ ABI_BESIDE_BINS := $(ABI_BUILD)/beside_system_static $(ABI_BUILD)/beside_system_
 $(ABI_BUILD)/beside_system_static $(ABI_BUILD)/beside_system_shared: $(ABI_BUILD)/.system-sqlite
 
 test-abi-link: build $(ABI_BESIDE_BINS)
-	@set -e; for t in $(ABI_BESIDE_BINS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(ABI_BESIDE_BINS); do echo "== $$t"; $$t; echo "[pass] $$(basename $$t) links libstore.a beside another SQLite"; done
 
 # memcpy interposed for the whole process: no call may pass it NULL.
 $(ABI_BUILD)/null_copy: tests/c/null_copy.c include/store.h | build
@@ -68,9 +68,9 @@ $(ABI_BUILD)/null_copy: tests/c/null_copy.c include/store.h | build
 	$(CC) $(CFLAGS_STRICT) -fno-builtin -Iinclude $< -o $@ -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR)
 
 test-abi-null-copy: build $(ABI_BUILD)/null_copy
-	$(ABI_BUILD)/null_copy
+	$(ABI_BUILD)/null_copy && echo "[pass] no library call passes NULL to memcpy"
 
 # A Go program (its own module under tests/go-beside-sqlite) linking the
 # binding with -tags store_static together with mattn/go-sqlite3.
 test-abi-go: build
-	cd tests/go-beside-sqlite && $(GO) vet -tags store_static ./... && $(GO) test -tags store_static -count=1 ./...
+	cd tests/go-beside-sqlite && $(GO) vet -tags store_static ./... && $(GO) test -tags store_static -count=1 -v ./... | grep -E '^(--- |ok|FAIL|PASS)' 

@@ -9,7 +9,7 @@
 
 .PHONY: test-c test-c-plain test-c-sanitized test-c-header bench-c
 
-test: test-c
+TEST_SUITES += test-c
 bench: bench-c
 
 C_BUILD := $(BUILD)/c
@@ -66,11 +66,12 @@ C_SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect
 
 test-c: test-c-header test-c-plain test-c-sanitized
 
+# Every test program runs even after one fails; the target fails at the end.
 test-c-plain: build $(C_PLAIN_BINS)
-	@set -e; for t in $(C_PLAIN_BINS); do echo "== $$t"; $$t; done
+	@rc=0; for t in $(C_PLAIN_BINS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
 test-c-sanitized: build $(C_ASAN_BINS)
-	@set -e; for t in $(C_ASAN_BINS); do echo "== $$t (asan+ubsan)"; $(C_SAN_ENV) $$t; done
+	@rc=0; for t in $(C_ASAN_BINS); do echo "== $$t (asan+ubsan)"; $(C_SAN_ENV) $$t || rc=1; done; exit $$rc
 
 # The header must compile as C99 and as C++17 with every warning as an
 # error, and survive being included twice.

@@ -21,8 +21,6 @@ $(CPP_OUT)/quickstart: examples/cpp/quickstart.cpp bindings/c/store.hpp include/
 
 test-cpp: build $(CPP_OUT)/store_test $(CPP_OUT)/quickstart
 	$(CPP_OUT)/store_test
-	@$(CPP_OUT)/quickstart > $(CPP_OUT)/quickstart.out
-	@printf 'blue\nmap[colour:blue]\nsmtp.example.com:587\n' | diff -u - $(CPP_OUT)/quickstart.out
-	@echo "C++ quick start: output matches"
+	@$(EXPECT_OUTPUT) "C++ quick start output" '$(QUICKSTART_OUTPUT)' $(CPP_OUT)/quickstart
 
-test: test-cpp
+TEST_SUITES += test-cpp

@@ -49,6 +49,51 @@ fn new_bad_invalid_path() {
 }
 
 #[test]
+fn new_bad_missing_directory_named() {
+    // go-store's text first, then what the file system says is wrong.
+    let dir = temp_dir();
+    let path = db_path(&dir, "no/such/x.db");
+    let msg = assert_err(Store::open(Config::new(&path)).map(|_| ()), ErrorKind::Io, &[]);
+    let missing = dir.path().join("no/such");
+    assert!(msg.starts_with("store.New: open database: unable to open database file"), "{msg}");
+    assert!(msg.ends_with(&format!(": directory does not exist: {}", missing.display())), "{msg}");
+}
+
+#[test]
+fn new_bad_directory_instead_of_file_named() {
+    let dir = temp_dir();
+    let path = dir.path().to_str().unwrap().to_string();
+    let msg = assert_err(Store::open(Config::new(&path)).map(|_| ()), ErrorKind::Io, &["store.New"]);
+    assert!(msg.ends_with(&format!(": is a directory, not a database file: {path}")), "{msg}");
+}
+
+#[test]
+fn new_bad_parent_is_a_file_named() {
+    let dir = temp_dir();
+    let file = db_path(&dir, "plain.txt");
+    std::fs::write(&file, "x").unwrap();
+    let msg = assert_err(Store::open(Config::new(format!("{file}/x.db"))).map(|_| ()), ErrorKind::Io, &[]);
+    assert!(msg.ends_with(&format!(": not a directory: {file}")), "{msg}");
+}
+
+#[test]
+fn new_bad_unwritable_directory_named() {
+    use std::os::unix::fs::PermissionsExt;
+    if running_as_root() {
+        return; // root may write anywhere; nothing to report
+    }
+    let dir = temp_dir();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let path = locked.join("x.db").to_str().unwrap().to_string();
+    let result = Store::open(Config::new(&path)).map(|_| ());
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let msg = assert_err(result, ErrorKind::Io, &[]);
+    assert!(msg.ends_with(&format!(": no permission to create files in {}", locked.display())), "{msg}");
+}
+
+#[test]
 fn new_bad_non_sqlite_file() {
     let dir = temp_dir();
     let path = db_path(&dir, "notes.db");

@@ -1,11 +1,18 @@
-//go:build !store_static
+//go:build cgo && !store_shared
 
 package store
 
-// Dynamic linking (the default): libstore.so from build/lib, found at run
-// time through an rpath, so neither `go test` nor the programs it builds
-// need LD_LIBRARY_PATH. Build with `-tags store_static` for a
-// self-contained binary (see link_static.go).
+// Static linking (the default): build/lib/libstore.a is linked into the
+// program, so the binary keeps running after the checkout moves or build/
+// is deleted, and needs no libstore.so at run time. Build with
+// `-tags store_shared` to link libstore.so instead (see link_shared.go).
+// `-tags store_static`, the old spelling of this default, still works.
+//
+// The system libraries are the ones Rust's standard library needs
+// (`--print native-static-libs`).
+//
+// "cannot find …/build/lib/libstore.a" means the library was not built yet:
+// run `make build` at the repository root.
 
-// #cgo LDFLAGS: -L${SRCDIR}/../../build/lib -lstore -Wl,-rpath,${SRCDIR}/../../build/lib
+// #cgo LDFLAGS: ${SRCDIR}/../../build/lib/libstore.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 import "C"

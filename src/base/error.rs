@@ -99,6 +99,14 @@ impl Error {
         self
     }
 
+    /// Appends `: reason` to the text, keeping the kind: the innermost cause,
+    /// when the error's own text does not say it (e.g. which directory is missing).
+    pub(crate) fn because(mut self, reason: impl fmt::Display) -> Self {
+        use std::fmt::Write;
+        let _ = write!(self.text, ": {reason}");
+        self
+    }
+
     /// Converts an SQLite error met while doing `stage` (e.g. `execute upsert`).
     pub(crate) fn sqlite(stage: &str, err: rusqlite::Error) -> Self {
         let kind = sqlite_kind(&err);

@@ -4,7 +4,7 @@
 
 use crate::base::config::Config;
 use crate::base::error::{Error, ErrorKind, Result, Stage};
-use crate::engine::schema;
+use crate::engine::{open_failure, schema};
 use crate::engine::statement::{Conn, Sql};
 use parking_lot::{Condvar, Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags};
@@ -327,11 +327,11 @@ fn open_connection(config: &Config, reader: bool) -> Result<Connection> {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = if config.is_memory() {
-        Connection::open_in_memory()
+        Connection::open_in_memory().stage("open database")?
     } else {
-        Connection::open_with_flags(config.resolved_path(), flags)
-    }
-    .stage("open database")?;
+        let path = config.resolved_path();
+        Connection::open_with_flags(&path, flags).map_err(|e| open_failure::open_error(&path, e))?
+    };
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     if !config.is_memory() {
         // Reading the journal mode is the first access to the file: a

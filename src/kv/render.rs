@@ -28,8 +28,10 @@ fn compiled(template: &str, fuel: u64) -> Result<Arc<Environment<'static>>> {
             minijinja::escape_formatter(out, state, value)
         }
     });
-    env.add_template_owned("render", rewrite_go_fields(template))
-        .map_err(|e| Error::new(ErrorKind::Template, format!("parse template: {e}")))?;
+    let rewritten = rewrite_go_fields(template);
+    env.add_template_owned("render", rewritten.text).map_err(|e| {
+        Error::new(ErrorKind::Template, format!("parse template: {}", located(&e, template, &rewritten.removed)))
+    })?;
     let env = Arc::new(env);
     let mut cache = TEMPLATES.lock();
     let map = cache.get_or_insert_with(HashMap::new);
@@ -132,34 +134,66 @@ impl std::io::Write for Bounded {
     }
 }
 
+/// A template with Go field dots removed, and where they were.
+struct Rewritten {
+    text: String,
+    /// Offsets in `text` at which a dot was removed, ascending.
+    removed: Vec<usize>,
+}
+
 /// Inside `{{ … }}` tags, turns a Go field reference `.name` (a dot not
-/// preceded by an identifier character or `)`/`]`) into `name`.
-fn rewrite_go_fields(template: &str) -> String {
-    let mut out = String::with_capacity(template.len());
+/// preceded by an identifier character or `)`/`]`) into `name`. An unclosed
+/// tag is rewritten to the end of the template, so the parser reports the
+/// missing `}}` rather than the dot.
+fn rewrite_go_fields(template: &str) -> Rewritten {
+    let mut out = Rewritten { text: String::with_capacity(template.len()), removed: Vec::new() };
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
+        out.text.push_str(&rest[..open]);
         let after = &rest[open..];
-        let Some(close) = after.find("}}") else {
-            out.push_str(after);
-            return out;
-        };
-        let tag = &after[..close + 2];
+        let end = after.find("}}").map_or(after.len(), |close| close + 2);
         let mut prev: Option<char> = None;
-        let mut chars = tag.chars().peekable();
+        let mut chars = after[..end].chars().peekable();
         while let Some(c) = chars.next() {
             let starts_field = c == '.'
                 && !prev.is_some_and(|p| p.is_alphanumeric() || p == '_' || p == ')' || p == ']' || p == '.')
                 && chars.peek().is_some_and(|n| n.is_alphabetic() || *n == '_');
-            if !starts_field {
-                out.push(c);
+            if starts_field {
+                out.removed.push(out.text.len());
+            } else {
+                out.text.push(c);
             }
             prev = Some(c);
         }
-        rest = &after[close + 2..];
+        rest = &after[end..];
     }
-    out.push_str(rest);
+    out.text.push_str(rest);
     out
+}
+
+/// A parse error as `line L, column C: detail`, with the position in the
+/// caller's template (before the Go field dots were removed). Columns
+/// count characters from 1.
+fn located(error: &minijinja::Error, template: &str, removed: &[usize]) -> String {
+    let detail = error.detail().map_or_else(|| error.kind().to_string(), str::to_string);
+    let Some(range) = error.range() else {
+        return match error.line() {
+            Some(line) => format!("line {line}: {detail}"),
+            None => detail,
+        };
+    };
+    // The parser reports a missing `}}` at the last token; the place to
+    // add it is the end. A token that starts where a dot was removed is
+    // reported at the dot.
+    let offset = if detail.starts_with("unexpected end of input") {
+        template.len()
+    } else {
+        (range.start + removed.partition_point(|&at| at < range.start)).min(template.len())
+    };
+    let before = template.get(..offset).unwrap_or(template);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("line {line}, column {column}: {detail}")
 }
 
 #[cfg(test)]

@@ -25,6 +25,6 @@ int main(void) {
         fprintf(stderr, "header_c: header and library disagree (library %s, header %s)\n", store_version(), expected);
         return 1;
     }
-    puts("ok   header/c99");
+    puts("[pass] header/c99");
     return 0;
 }

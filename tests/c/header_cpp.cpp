@@ -31,6 +31,6 @@ int main() {
         std::fprintf(stderr, "header_cpp: failed: %s\n", store_last_error());
         return 1;
     }
-    std::puts("ok   header/c++17");
+    std::puts("[pass] header/c++17");
     return 0;
 }

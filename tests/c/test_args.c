@@ -426,6 +426,21 @@ static void bad_options(void) {
     CHECK_SLICE(o.workspace_state_directory, ".core/state");
 }
 
+/* SQLite says only "unable to open database file"; the message adds what the
+ * file system shows is wrong, and the handle stays unwritten. */
+static void unopenable_paths_say_why(void) {
+    char path[600], want[600];
+    store_db *db = NULL;
+    check_path(path, sizeof path, "no/such/app.db");
+    snprintf(want, sizeof want, "directory does not exist: %s/no/such", check_tmpdir());
+    CHECK_ERR(store_open(STORE_STR(path), NULL, &db), STORE_IO, want);
+    CHECK_ERR(store_open(STORE_STR(path), NULL, &db), STORE_IO, "store.New: open database: unable to open database file");
+    CHECK(db == NULL);
+    snprintf(want, sizeof want, "is a directory, not a database file: %s", check_tmpdir());
+    CHECK_ERR(store_open(STORE_STR(check_tmpdir()), NULL, &db), STORE_IO, want);
+    CHECK(db == NULL);
+}
+
 static void bad_values_and_wrong_handle_kinds(void) {
     OPEN_MEMORY(db);
     store_kv *kv = store_db_kv(db);
@@ -500,6 +515,7 @@ int main(int argc, char **argv) {
         TEST(double_close_and_free_null),
         TEST(invalid_utf8_text),
         TEST(bad_options),
+        TEST(unopenable_paths_say_why),
         TEST(bad_values_and_wrong_handle_kinds),
         TEST(status_and_kind_names),
         TEST(last_error_is_per_call),

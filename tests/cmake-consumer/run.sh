@@ -24,7 +24,7 @@ check() {
         printf 'cmake-consumer: %s printed:\n%s\n' "$1" "$out" >&2
         exit 1
     fi
-    echo "ok   $2"
+    echo "[pass] $2"
 }
 
 # A static build must not need libstore.so at run time; a shared one must.
@@ -39,6 +39,19 @@ expect_shared() {
 expect_static() {
     if needs_libstore "$1"; then echo "cmake-consumer: $1 links libstore.so" >&2; exit 1; fi
 }
+
+# The installed libraries are stripped; the licence and README come along.
+for lib in "$prefix/lib/libstore.so" "$prefix/lib/libstore.a"; do
+    if readelf -S --wide "$lib" | grep -Eq '\.(debug_info|llvmbc)'; then
+        echo "[FAIL] install: $lib still carries debug information or bitcode" >&2
+        exit 1
+    fi
+done
+echo "[pass] install: libraries without debug information"
+for doc in LICENSE README.md; do
+    [ -s "$prefix/share/doc/store/$doc" ] || { echo "[FAIL] install: share/doc/store/$doc missing" >&2; exit 1; }
+done
+echo "[pass] install: share/doc/store holds LICENSE and README.md"
 
 # find_package(store CONFIG)
 cmake -S "$here" -B "$work/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >"$work/cmake.log"
@@ -62,7 +75,7 @@ if cmake -S "$work/too-new" -B "$work/too-new/build" -DCMAKE_PREFIX_PATH="$prefi
     echo "cmake-consumer: find_package(store 9.0) should fail" >&2
     exit 1
 fi
-echo "ok   find_package rejects an incompatible version"
+echo "[pass] find_package rejects an incompatible version"
 
 # pkg-config
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
@@ -82,4 +95,4 @@ expect_static "$work/pc_static"
 check "$work/pc_static" "pkg-config: static"
 [ "$(pkg-config --modversion store)" = "$(sed -n 's/^version = "\(.*\)"/\1/p' "$repo/Cargo.toml" | head -n 1)" ] ||
     { echo "cmake-consumer: store.pc version differs from Cargo.toml" >&2; exit 1; }
-echo "ok   pkg-config: version matches Cargo.toml"
+echo "[pass] pkg-config: version matches Cargo.toml"

@@ -14,16 +14,6 @@ namespace Dappco.Store
     {
         private readonly StoreDbHandle _handle;
 
-        // Fails type initialisation when the loaded library speaks another ABI,
-        // before any call could misread a struct.
-        static Store()
-        {
-            uint loaded = NativeMethods.store_abi_version();
-            if (loaded != NativeMethods.AbiVersion)
-                throw new StoreException(StoreStatus.Internal,
-                    "store: libstore ABI " + loaded + " does not match the binding's ABI " + NativeMethods.AbiVersion);
-        }
-
         private Store(StoreDbHandle handle) : base(handle, NativeMethods.store_db_kv(handle), "store.Store")
         {
             _handle = handle;
@@ -32,7 +22,11 @@ namespace Dappco.Store
         /// <summary>The loaded library's version, "MAJOR.MINOR.PATCH".</summary>
         public static string Version
         {
-            get { return Utf8.FromCString(NativeMethods.store_version()); }
+            get
+            {
+                NativeLibraryCheck.Ensure();
+                return Utf8.FromCString(NativeMethods.store_version());
+            }
         }
 
         /// <summary>Opens (creating if needed) the database at path, or a private one for ":memory:".</summary>
@@ -42,10 +36,14 @@ namespace Dappco.Store
         }
 
         /// <summary>Opens a store from options.</summary>
+        /// <exception cref="StoreLibraryNotFoundException">libstore could not be loaded; the message says where it was looked for.</exception>
         public static Store Open(StoreOptions options)
         {
             if (options == null)
                 throw new ArgumentNullException("options");
+            // The first native call: a missing library or another ABI fails
+            // here, before any call could misread a struct.
+            NativeLibraryCheck.Ensure();
             byte[] path = Utf8.Encode(options.DatabasePath, "DatabasePath");
             var native = new NativeOptions();
             StoreException.Check(NativeMethods.store_options_init(ref native, (UIntPtr)Marshal.SizeOf(typeof(NativeOptions))));

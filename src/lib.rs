@@ -23,7 +23,7 @@ pub mod ffi;
 
 pub use base::config::{normalise_directory, Config, JournalConfig, Synchronous, DEFAULT_PURGE_INTERVAL, DEFAULT_WORKSPACE_STATE_DIRECTORY, MEMORY_PATH};
 pub use base::error::{Error, ErrorKind, Result, NOT_FOUND_TEXT, QUOTA_EXCEEDED_TEXT};
-pub use journal::{flux, Journal, JournalEntry, DEFAULT_JOURNAL_BUCKET};
+pub use journal::{flux, JournalEntry, DEFAULT_JOURNAL_BUCKET};
 pub use events::{Event, EventKind, Subscription, WatchEnd, WatchQueue, Watcher, DEFAULT_WATCH_CAPACITY};
 pub use kv::{is_valid_namespace, validate_scope, KeyValue, Kv, KvIter, Quota, Target, Usage, DEFAULT_GROUP, ITER_PAGE_SIZE};
 pub use store::{ScopedStore, ScopedTransaction, Store, Transaction};

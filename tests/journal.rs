@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use store::{Config, ErrorKind, Journal, Kv, Store};
+use store::{Config, ErrorKind, Kv, Store};
 
 fn fields(v: Value) -> Map<String, Value> {
     v.as_object().expect("object").clone()

@@ -4,9 +4,10 @@
 
 use super::gojson::{self, Numbers};
 use super::{query, table};
-use crate::clock::now_ms;
-use crate::error::{Error, Result, Stage};
-use crate::kv::{Exec, Kv, Target};
+use crate::base::clock::now_ms;
+use crate::base::error::{Error, Op, Result, Stage};
+use crate::kv::{Kv, Target};
+use crate::store::Inner;
 use crate::{Store, Transaction};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -30,55 +31,73 @@ pub struct JournalEntry {
     pub committed_at: i64,
 }
 
-/// Journal operations of [`Store`] and [`Transaction`].
-pub trait Journal: Kv {
-    /// Records one row in `journal_entries` (go-store `CommitToJournal`):
-    /// fields and tags are stored as Go's `encoding/json` writes them.
-    fn commit_to_journal(
-        &self,
-        measurement: &str,
-        fields: &Map<String, Value>,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<JournalEntry> {
-        commit(self.target(), measurement, fields, tags)
-    }
+/// The journal methods of [`Store`] and [`Transaction`]; inside a
+/// transaction the row commits or rolls back with it.
+macro_rules! journal_methods {
+    ($ty:ty, |$this:ident| $inner:expr) => {
+        impl $ty {
+            /// Records one row in `journal_entries` (go-store
+            /// `CommitToJournal`): fields and tags are stored as Go's
+            /// `encoding/json` writes them; the bucket is the configured
+            /// journal bucket, else `store`.
+            pub fn commit_to_journal(
+                &self,
+                measurement: &str,
+                fields: &Map<String, Value>,
+                tags: &BTreeMap<String, String>,
+            ) -> Result<JournalEntry> {
+                let $this = self;
+                commit(self.target(), $inner, measurement, fields, tags)
+            }
 
-    /// Like `commit_to_journal`, with fields given as JSON object text (the
-    /// C ABI's form). Text that is not a JSON object is `InvalidArgument`.
-    fn commit_to_journal_json(&self, measurement: &str, fields_json: &str, tags_json: &str) -> Result<JournalEntry> {
-        let op = self.target().op("CommitToJournal");
-        check_measurement(op, measurement)?;
-        let fields = parse_object::<Map<String, Value>>(fields_json, "fields", "a JSON object").map_err(|e| e.wrap(op))?;
-        let tags = parse_object::<BTreeMap<String, String>>(tags_json, "tags", "a JSON object of strings")
-            .map_err(|e| e.wrap(op))?;
-        commit(self.target(), measurement, &fields, &tags)
-    }
+            /// Like `commit_to_journal`, with fields and tags as JSON object
+            /// text (the C ABI's form); empty text or `null` means none.
+            /// Anything else that is not an object (of strings, for tags) is
+            /// `InvalidArgument`.
+            pub fn commit_to_journal_json(&self, measurement: &str, fields_json: &str, tags_json: &str) -> Result<JournalEntry> {
+                let $this = self;
+                let op = self.target().op("CommitToJournal");
+                check_measurement(op, measurement)?;
+                let fields = parse_object::<Map<String, Value>>(fields_json, "fields", "a JSON object").map_err(|e| e.wrap(op))?;
+                let tags = parse_object::<BTreeMap<String, String>>(tags_json, "tags", "a JSON object of strings")
+                    .map_err(|e| e.wrap(op))?;
+                commit(self.target(), $inner, measurement, &fields, &tags)
+            }
 
-    /// Rows of the journal as one JSON array (go-store `QueryJournal`):
-    /// empty text → every unarchived row; SELECT/WITH/EXPLAIN/PRAGMA → one
-    /// read-only statement; anything else → the Flux subset.
-    fn query_journal_json(&self, query: &str) -> Result<String> {
-        let target = self.target();
-        let op = target.op("QueryJournal");
-        let compiled = query::compile(query, now_ms()).map_err(|e| e.wrap(op))?;
-        ensure_table(target, op)?;
-        let mut out = String::new();
-        target.read(op, |conn| query::run(conn.rusqlite(), &compiled, &mut out))?;
-        Ok(out)
-    }
+            /// Journal rows as one JSON array (go-store `QueryJournal`):
+            /// empty text → every unarchived row in (committed_at, entry_id)
+            /// order; SELECT/WITH/EXPLAIN/PRAGMA → one read-only statement;
+            /// anything else → the Flux subset ([`crate::flux`]).
+            pub fn query_journal_json(&self, query: &str) -> Result<String> {
+                let $this = self;
+                query_json(self.target(), $inner, query)
+            }
 
-    /// The rows of `query_journal_json`, decoded.
-    fn query_journal(&self, query: &str) -> Result<Vec<Map<String, Value>>> {
-        let json = self.query_journal_json(query)?;
-        serde_json::from_str(&json)
-            .map_err(|e| Error::new(crate::ErrorKind::Internal, format!("store.QueryJournal: decode rows: {e}")))
-    }
+            /// The rows of [`Self::query_journal_json`], decoded (integers stay
+            /// integers; `fields` and `tags` are objects).
+            pub fn query_journal(&self, query: &str) -> Result<Vec<Map<String, Value>>> {
+                let json = self.query_journal_json(query)?;
+                serde_json::from_str(&json)
+                    .map_err(|e| Error::new(crate::ErrorKind::Internal, format!("store.QueryJournal: decode rows: {e}")))
+            }
+        }
+    };
 }
 
-impl Journal for Store {}
-impl Journal for Transaction {}
+journal_methods!(Store, |store| &store.inner);
+journal_methods!(Transaction, |txn| &txn.core().inner);
 
-fn check_measurement(op: crate::error::Op, measurement: &str) -> Result<()> {
+fn query_json(target: Target<'_>, inner: &Inner, query: &str) -> Result<String> {
+    let op = target.op("QueryJournal");
+    target.ensure_ready(op)?;
+    let compiled = query::compile(query, now_ms()).map_err(|e| e.wrap(op))?;
+    ensure_table(target, inner, op)?;
+    let mut out = String::new();
+    target.read(op, |conn| query::run(conn.rusqlite(), &compiled, &mut out))?;
+    Ok(out)
+}
+
+fn check_measurement(op: Op, measurement: &str) -> Result<()> {
     if measurement.is_empty() {
         return Err(Error::invalid(format!("{op}: measurement is empty")));
     }
@@ -94,11 +113,13 @@ fn parse_object<T: serde::de::DeserializeOwned + Default>(text: &str, what: &str
 
 fn commit(
     target: Target<'_>,
+    inner: &Inner,
     measurement: &str,
     fields: &Map<String, Value>,
     tags: &BTreeMap<String, String>,
 ) -> Result<JournalEntry> {
     let op = target.op("CommitToJournal");
+    target.ensure_ready(op)?;
     check_measurement(op, measurement)?;
     let mut fields_json = String::new();
     gojson::write_map(&mut fields_json, fields, Numbers::AsGiven);
@@ -112,7 +133,6 @@ fn commit(
         gojson::write_str(&mut tags_json, v);
     }
     tags_json.push('}');
-    let inner = target.inner();
     let bucket = match inner.config.journal.bucket_name.as_str() {
         "" => DEFAULT_JOURNAL_BUCKET,
         b => b,
@@ -132,7 +152,7 @@ fn commit(
         .stage("insert journal entry")?;
         Ok(at)
     })?;
-    mark_ready(target);
+    mark_ready(target, inner);
     Ok(JournalEntry {
         bucket: bucket.to_string(),
         measurement: measurement.to_string(),
@@ -144,19 +164,19 @@ fn commit(
 
 /// Creates the table on first use. Reader connections are read-only, so
 /// this runs on the writer (or in the caller's transaction).
-pub(crate) fn ensure_table(target: Target<'_>, op: crate::error::Op) -> Result<()> {
-    if target.inner().journal_ready.load(Ordering::Acquire) {
+pub(crate) fn ensure_table(target: Target<'_>, inner: &Inner, op: Op) -> Result<()> {
+    if inner.journal_ready.load(Ordering::Acquire) {
         return Ok(());
     }
     target.write(op, false, |conn, _| table::ensure(conn.rusqlite()))?;
-    mark_ready(target);
+    mark_ready(target, inner);
     Ok(())
 }
 
 /// Remembers that the table exists, once that is committed: a table
 /// created inside a transaction disappears if it rolls back.
-fn mark_ready(target: Target<'_>) {
-    if let Exec::Store(inner) = target.exec {
+fn mark_ready(target: Target<'_>, inner: &Inner) {
+    if !target.backend.in_transaction() {
         inner.journal_ready.store(true, Ordering::Release);
     }
 }

@@ -9,5 +9,5 @@ pub(crate) mod gojson;
 mod query;
 pub(crate) mod table;
 
-pub use api::{Journal, JournalEntry, DEFAULT_JOURNAL_BUCKET};
+pub use api::{JournalEntry, DEFAULT_JOURNAL_BUCKET};
 pub(crate) use api::ensure_table;

@@ -4,7 +4,7 @@
 
 use super::flux;
 use super::gojson;
-use crate::error::{Error, ErrorKind, Result, Stage};
+use crate::base::error::{Error, ErrorKind, Result, Stage};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use std::fmt::Write as _;

@@ -1,7 +1,7 @@
 //! go-store's `journal_entries` table and index (contract §6.1), created on
 //! the first journal call rather than at open, as go-store does.
 
-use crate::error::{Error, ErrorKind, Result, Stage};
+use crate::base::error::{Error, ErrorKind, Result, Stage};
 use rusqlite::Connection;
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS journal_entries (

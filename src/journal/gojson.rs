@@ -110,17 +110,16 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// `value` as Go would marshal it.
-pub(crate) fn to_string(v: &Value, numbers: Numbers) -> String {
-    let mut out = String::new();
-    write_value(&mut out, v, numbers);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn to_string(v: &Value, numbers: Numbers) -> String {
+        let mut out = String::new();
+        write_value(&mut out, v, numbers);
+        out
+    }
 
     #[test]
     fn matches_go_encoding() {

@@ -107,6 +107,10 @@ impl Store {
         // Stream the rows into the staged file from a read snapshot.
         let streamed = target.read(OP, |conn| stream(conn.rusqlite(), cutoff, &dir, &name, format))?;
         let Some(Streamed { staged, file, count, last_id }) = streamed else {
+            // Nothing new to archive; rows archived earlier may still be due for deletion.
+            if let Some(retention) = options.retention {
+                target.write(OP, true, |conn, _| retain(conn.rusqlite(), now_ms(), retention))?;
+            }
             return Ok(String::new());
         };
         let published = staged.publish(file).map_err(|e| e.wrap(OP))?;
@@ -196,12 +200,18 @@ fn mark(conn: &rusqlite::Connection, cutoff: i64, last_id: i64, count: i64, rete
             format!("mark journal row archived: {count} rows were archived but {changed} now qualify; the journal changed during compaction, nothing was marked"),
         ));
     }
-    if let Some(retention) = retention {
-        let horizon = now.saturating_sub(retention.as_millis().min(i64::MAX as u128) as i64);
-        conn.prepare_cached("DELETE FROM journal_entries WHERE archived_at IS NOT NULL AND committed_at < ?1")
-            .and_then(|mut s| s.execute([horizon]))
-            .stage("delete archived rows past retention")?;
+    match retention {
+        Some(retention) => retain(conn, now, retention),
+        None => Ok(()),
     }
+}
+
+/// Deletes archived rows committed more than `retention` before `now`.
+fn retain(conn: &rusqlite::Connection, now: i64, retention: Duration) -> Result<()> {
+    let horizon = now.saturating_sub(retention.as_millis().min(i64::MAX as u128) as i64);
+    conn.prepare_cached("DELETE FROM journal_entries WHERE archived_at IS NOT NULL AND committed_at < ?1")
+        .and_then(|mut s| s.execute([horizon]))
+        .stage("delete archived rows past retention")?;
     Ok(())
 }
 

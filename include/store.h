@@ -426,6 +426,37 @@ typedef struct store_bytes {
 } store_bytes;
 
 /**
+ * Settings for `store_compact` (go-store `CompactOptions`). Initialise with
+ * `store_compact_options_init`, then change fields. Text is UTF-8 pointer +
+ * length, read only during the call.
+ */
+typedef struct store_compact_options {
+  /**
+   * `sizeof(store_compact_options)` as the caller knows it; the library
+   * reads only that much and defaults the rest.
+   */
+  uint32_t struct_size;
+  /**
+   * Archive rows committed before this Unix-millisecond time. 0 means
+   * unset (go-store's zero time), which fails validation.
+   */
+  int64_t before_ms;
+  /**
+   * Output directory; empty = ".core/archive/".
+   */
+  struct store_slice output;
+  /**
+   * "gzip" (default when empty) or "zstd", any case, spaces ignored.
+   */
+  struct store_slice format;
+  /**
+   * > 0: after archiving, delete archived rows committed more than this
+   * many milliseconds ago. 0 keeps them (go-store's behaviour).
+   */
+  int64_t retention_ms;
+} store_compact_options;
+
+/**
  * A list of byte strings packed in one allocation. Free with `store_strings_free`.
  */
 typedef struct store_strings {
@@ -790,6 +821,62 @@ enum store_status store_iter_next_batch(struct store_iter *iter, size_t max, str
  * invalid. NULL is ignored. Thread: any, once no other call on it runs.
  */
 void store_iter_free(struct store_iter *iter);
+
+/**
+ * Records one journal row (go-store `CommitToJournal`) through `kv`, a
+ * store view (`store_db_kv`) or a transaction view (`store_txn_kv`: the row
+ * commits or rolls back with the transaction). `measurement` is UTF-8 and
+ * must not be empty; `fields_json` is a JSON object and `tags_json` a JSON
+ * object of strings (empty or `null` = none), all pointer + length and only
+ * read during the call. On success, if `out` is not NULL, it receives the
+ * recorded entry as JSON (`bucket`, `measurement`, `fields`, `tags`,
+ * `committed_at` in Unix ms); the caller frees it with `store_bytes_free`.
+ * Errors: `STORE_INVALID_ARGUMENT` (empty measurement, bad JSON, scoped
+ * view), `STORE_CORRUPT` (a foreign `journal_entries` table),
+ * `STORE_CLOSED`, `STORE_BUSY`. Same threading as the view.
+ */
+enum store_status store_journal_commit(struct store_kv *kv, const uint8_t *measurement, size_t measurement_len, const uint8_t *fields_json, size_t fields_json_len, const uint8_t *tags_json, size_t tags_json_len, struct store_bytes *out);
+
+/**
+ * Queries the journal (go-store `QueryJournal`) through a store or
+ * transaction view. `query` (UTF-8, pointer + length): empty → every
+ * unarchived row in commit order; starting with SELECT, WITH, EXPLAIN or
+ * PRAGMA → exactly one read-only SQL statement; otherwise the Flux subset
+ * (see the README). `*out` receives one JSON array of row objects (column
+ * name → integer, real, text or null, plus `fields`/`tags` objects decoded
+ * from `fields_json`/`tags_json`); the caller frees it with
+ * `store_bytes_free`. Unsupported Flux, writes, state-changing PRAGMAs,
+ * ATTACH and multiple statements fail with `STORE_QUERY` and a message
+ * naming the construct and its `line:col`.
+ */
+enum store_status store_journal_query(struct store_kv *kv, const uint8_t *query, size_t query_len, struct store_bytes *out);
+
+/**
+ * Fills `options` with the defaults. NULL is ignored. Any thread.
+ */
+void store_compact_options_init(struct store_compact_options *options);
+
+/**
+ * go-store `CompactOptions.Validate` (after the defaults of `Normalised`
+ * would apply): `STORE_INVALID_ARGUMENT` with go-store's message when the
+ * cutoff is unset or the format unknown. Any thread.
+ */
+enum store_status store_compact_options_validate(const struct store_compact_options *options);
+
+/**
+ * Archives journal rows committed before `options->before_ms` into
+ * `<output>/journal-<UTC YYYYMMDD-HHMMSS.nnnnnnnnn>.jsonl.gz|.jsonl.zst`,
+ * publishes the file atomically (temp file, fsync, rename, fsync of the
+ * directory) and then marks exactly those rows archived in one
+ * transaction. `*out_path` receives the archive path (empty when no row
+ * qualified; nothing is written then); the caller frees it with
+ * `store_bytes_free`. On any failure no file exists under the final name
+ * and no row is marked. A crash between the rename and the marking commit
+ * leaves a complete archive whose rows the next run archives again.
+ * Blocks the calling thread for the whole compaction; other threads may
+ * keep using the store.
+ */
+enum store_status store_compact(struct store_db *db, const struct store_compact_options *options, struct store_bytes *out_path);
 
 /**
  * Reads the value of `key` in `group` into a new buffer the caller frees

@@ -12,9 +12,11 @@
 //! assert_eq!(db.get("config", "colour").unwrap(), b"blue");
 //! ```
 
+mod archive;
 mod base;
 mod engine;
 mod events;
+mod journal;
 mod kv;
 mod store;
 
@@ -22,6 +24,11 @@ pub mod ffi;
 
 pub use base::config::{normalise_directory, Config, JournalConfig, Synchronous, DEFAULT_PURGE_INTERVAL, DEFAULT_WORKSPACE_STATE_DIRECTORY, MEMORY_PATH};
 pub use base::error::{Error, ErrorKind, Result, NOT_FOUND_TEXT, QUOTA_EXCEEDED_TEXT};
+pub use archive::{ArchiveFormat, ArchiveReader, ArchivedEntry, CompactOptions, DEFAULT_ARCHIVE_OUTPUT};
+/// Test support: fault injection into compaction steps (not a stable API).
+#[doc(hidden)]
+pub use archive::publish::{set_fault_hook as set_compact_fault_hook, Step as CompactStep};
+pub use journal::{flux, JournalEntry, DEFAULT_JOURNAL_BUCKET};
 pub use events::{Event, EventKind, Subscription, WatchEnd, WatchQueue, Watcher, DEFAULT_WATCH_CAPACITY};
 pub use kv::{is_valid_namespace, validate_scope, KeyValue, Kv, KvIter, Quota, Target, Usage, DEFAULT_GROUP, ITER_PAGE_SIZE};
 pub use store::{ScopedStore, ScopedTransaction, Store, Transaction};

@@ -450,6 +450,31 @@ public:
         return iter(raw);
     }
 
+    /**
+     * Records a journal row (store or transaction views; a scoped view throws
+     * STORE_INVALID_ARGUMENT). fields_json is a JSON object, tags_json an
+     * object of strings ("" = none). Returns the entry as JSON: bucket,
+     * measurement, fields, tags, committed_at (Unix ms).
+     */
+    std::string commit_to_journal(std::string_view measurement, std::string_view fields_json = {},
+                                  std::string_view tags_json = {}) const {
+        store_bytes out{};
+        detail::check(store_journal_commit(kv_, detail::ptr(measurement), measurement.size(), detail::ptr(fields_json),
+                                           fields_json.size(), detail::ptr(tags_json), tags_json.size(), &out));
+        return detail::take(out);
+    }
+
+    /**
+     * Journal rows as a JSON array: "" = every unarchived row; SELECT, WITH,
+     * EXPLAIN, PRAGMA = one read-only statement; otherwise the Flux subset.
+     * Unsupported input throws STORE_QUERY naming the construct and line:col.
+     */
+    std::string query_journal(std::string_view query) const {
+        store_bytes out{};
+        detail::check(store_journal_query(kv_, detail::ptr(query), query.size(), &out));
+        return detail::take(out);
+    }
+
     /** The raw view, for calling the C API directly. */
     store_kv *raw_kv() const noexcept { return kv_; }
 
@@ -576,6 +601,14 @@ struct options {
     uint64_t template_max_output = 0;                     ///< Render output bound in bytes; 0 = 16 MiB.
 };
 
+/** Settings for db::compact (store_compact_options), with owned strings. */
+struct compact_options {
+    std::chrono::system_clock::time_point before{};  ///< Required: archive rows committed earlier.
+    std::string output;                               ///< Empty = ".core/archive/".
+    std::string format;                               ///< "gzip" (default) or "zstd".
+    std::chrono::milliseconds retention{0};           ///< > 0: delete archived rows older than this.
+};
+
 /** An open store; safe to share across threads. Destruction closes and frees it. */
 class db : public observable {
 public:
@@ -625,6 +658,23 @@ public:
 
     /** As scoped(ns, &q). */
     scope scoped(std::string_view ns, const store::quota &q) const { return scoped(ns, &q); }
+
+    /**
+     * Archives journal rows committed before opts.before into a compressed
+     * JSONL file, published atomically before the rows are marked archived.
+     * Returns the archive path, or "" when no row qualified.
+     */
+    std::string compact(const compact_options &opts) const {
+        store_compact_options o;
+        detail::check(store_compact_options_init(&o, sizeof o));
+        o.before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(opts.before.time_since_epoch()).count();
+        o.output = slice(opts.output);
+        o.format = slice(opts.format);
+        o.retention_ms = opts.retention.count();
+        store_bytes out{};
+        detail::check(store_compact(h_.get(), &o, &out));
+        return detail::take(out);
+    }
 
     /** The raw handle, for calling the C API directly. */
     store_db *raw() const noexcept { return h_.get(); }

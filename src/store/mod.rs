@@ -9,4 +9,5 @@ mod txn;
 
 pub use scope::{ScopedStore, ScopedTransaction};
 pub use store::Store;
+pub(crate) use store::Inner;
 pub use txn::Transaction;

@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     pub(crate) db: Database,
     pub(crate) bus: Arc<EventBus>,
     pub(crate) usage: UsageCache,
+    /// Set once `journal_entries` is known to exist (created lazily).
+    pub(crate) journal_ready: std::sync::atomic::AtomicBool,
     state: AtomicU8,
     close_lock: Mutex<()>,
     purge: Mutex<Option<Purger>>,
@@ -104,6 +106,7 @@ impl Store {
             db,
             bus: Arc::new(EventBus::new()),
             usage: UsageCache::default(),
+            journal_ready: std::sync::atomic::AtomicBool::new(false),
             state: AtomicU8::new(OPEN),
             close_lock: Mutex::new(()),
             purge: Mutex::new(None),

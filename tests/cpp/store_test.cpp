@@ -363,6 +363,31 @@ static void test_transaction_handle_and_sequence() {
     CHECK(db.count("g") == 2, "writes from two threads committed");
     db.set("g", "after", "v");
     CHECK((seqs == std::vector<uint64_t>{1, 2, 3}), "sequence numbers in commit order");
+static void test_journal() {
+    auto d = store::db::open(":memory:");
+    std::string entry = d.commit_to_journal("cpu", R"({"load":0.5})", R"({"host":"a"})");
+    CHECK(entry.find("\"bucket\":\"store\"") != std::string::npos, "entry bucket");
+    d.commit_to_journal("mem");
+    CHECK(d.query_journal(R"(from(bucket: "store") |> filter(fn: (r) => r.host == "a"))").find("\"cpu\"") != std::string::npos,
+          "flux filter");
+    CHECK(d.query_journal("SELECT COUNT(*) AS n FROM journal_entries") == R"([{"n":2}])", "raw count");
+    expect_error(STORE_QUERY, [&] { d.query_journal(R"(from(bucket: "store") |> group())"); }, "unsupported flux",
+                 "unsupported function `group()`");
+    expect_error(STORE_INVALID_ARGUMENT, [&] { d.commit_to_journal(""); }, "empty measurement", "measurement is empty");
+    {
+        auto t = d.begin();
+        t.commit_to_journal("rolled-back");
+        t.rollback();
+    }
+    CHECK(d.query_journal("").find("rolled-back") == std::string::npos, "journal row rolled back");
+    expect_error(STORE_INVALID_ARGUMENT, [&] { d.compact({}); }, "missing cutoff", "before cutoff time is empty");
+    std::string dir = "/tmp/store-cpp-compact-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    std::string path = d.compact({std::chrono::system_clock::now() + 1min, dir, "zstd", 0ms});
+    CHECK(path.find(".jsonl.zst") != std::string::npos, "archive path");
+    CHECK(d.query_journal("") == "[]", "archived rows hidden");
+    CHECK(d.compact({std::chrono::system_clock::now() + 1min, dir, "", 0ms}).empty(), "nothing left");
+    std::remove(path.c_str());
+    std::remove(dir.c_str());
 }
 
 int main() {
@@ -386,6 +411,7 @@ int main() {
         {"callbacks", test_callbacks},
         {"watch", test_watch},
         {"4 threads", test_threads},
+        {"journal and compaction", test_journal},
     };
     for (auto &t : tests) {
         int before = failures;

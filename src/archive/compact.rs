@@ -1,0 +1,234 @@
+//! Compaction (contract §8): journal rows committed before a cutoff are
+//! streamed into a compressed JSONL archive, the archive is published
+//! atomically, and only then are exactly those rows marked archived.
+//!
+//! Order of steps and what a failure (or a crash) at each leaves behind:
+//!
+//! | step | on failure / crash |
+//! |---|---|
+//! | stream rows → `<name>.tmp` | temp file removed (a crash may leave the `.tmp`); no archive, no row marked |
+//! | fsync temp, rename, fsync dir | temp removed, nothing under the final name; no row marked |
+//! | mark rows (one transaction, + retention) | failure: the published archive is removed again, no row marked; **crash** after the rename and before the commit: the archive stays and its rows stay unmarked, so the next compaction archives them again (duplicates across two archives, never a loss) |
+//!
+//! go-store did the opposite (marked, then renamed) and could mark rows
+//! archived whose archive never appeared. Rows are read from a WAL snapshot
+//! on a reader connection, so writers are not blocked while compressing;
+//! the marking transaction archives exactly the streamed rows (same cutoff,
+//! entry ids up to the last one streamed) and refuses if their number changed.
+
+use super::codec::{ArchiveFormat, Encoder};
+use super::line::write_line;
+use super::publish::{fault, FaultWriter, Published, Staged, Step};
+use crate::base::clock::now_ms;
+use crate::base::error::{Error, ErrorKind, Op, Result, Stage};
+use crate::kv::Kv;
+use crate::Store;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// go-store's default archive directory.
+pub const DEFAULT_ARCHIVE_OUTPUT: &str = ".core/archive/";
+
+const OP: Op = Op { base: "store", method: "Compact" };
+
+/// go-store's `CompactOptions`, plus an optional retention.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompactOptions {
+    /// Archive rows with `committed_at` before this Unix-millisecond time.
+    /// Required (`None` is go-store's zero `time.Time`).
+    pub before: Option<i64>,
+    /// Output directory; empty means `.core/archive/`.
+    pub output: String,
+    /// `gzip` (default) or `zstd`, any case, surrounding space ignored.
+    pub format: String,
+    /// After archiving, delete archived rows committed longer ago than this.
+    /// `None` keeps archived rows (go-store's behaviour).
+    pub retention: Option<Duration>,
+}
+
+impl CompactOptions {
+    /// Options archiving rows committed before `cutoff`, other fields default.
+    pub fn before(cutoff: SystemTime) -> CompactOptions {
+        let ms = match cutoff.duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_millis() as i64,
+            Err(e) => -(e.duration().as_millis() as i64),
+        };
+        CompactOptions { before: Some(ms), ..CompactOptions::default() }
+    }
+
+    /// go-store's `Normalised`: default output directory; format trimmed and
+    /// lower-cased, empty meaning `gzip`.
+    pub fn normalised(&self) -> CompactOptions {
+        let mut out = self.clone();
+        if out.output.is_empty() {
+            out.output = DEFAULT_ARCHIVE_OUTPUT.into();
+        }
+        out.format = self.format.trim().to_lowercase();
+        if out.format.is_empty() {
+            out.format = "gzip".into();
+        }
+        out
+    }
+
+    /// go-store's `Validate`, with its messages.
+    pub fn validate(&self) -> Result<()> {
+        const V: &str = "store.CompactOptions.Validate";
+        if self.before.is_none() {
+            return Err(Error::invalid(format!(
+                "{V}: before cutoff time is empty; use a value like time.Now().Add(-24 * time.Hour)"
+            )));
+        }
+        if ArchiveFormat::parse(&self.format).is_none() {
+            return Err(Error::invalid(format!("{V}: format must be \"gzip\" or \"zstd\"; got {}", self.format)));
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Archives journal rows committed before `options.before` into
+    /// `<output>/journal-<UTC YYYYMMDD-HHMMSS.nnnnnnnnn>.jsonl.gz|.zst` and
+    /// marks them archived (hidden from `query_journal`). Returns the
+    /// archive's path, or `""` when no row qualifies. See the module notes
+    /// for what each failure leaves behind.
+    pub fn compact(&self, options: &CompactOptions) -> Result<String> {
+        let target = self.target();
+        target.ensure_ready(OP)?;
+        crate::journal::ensure_table(target, &self.inner, OP)?;
+        let options = options.normalised();
+        options.validate().map_err(|e| e.wrap("store.Compact: validate options"))?;
+        let (Some(cutoff), Some(format)) = (options.before, ArchiveFormat::parse(&options.format)) else {
+            return Err(Error::new(ErrorKind::Internal, "store.Compact: options passed validation incompletely"));
+        };
+        let dir = output_dir(&options.output)?;
+        let name = format!("journal-{}{}", timestamp(SystemTime::now()), format.extension());
+
+        // Stream the rows into the staged file from a read snapshot.
+        let streamed = target.read(OP, |conn| stream(conn.rusqlite(), cutoff, &dir, &name, format))?;
+        let Some(Streamed { staged, file, count, last_id }) = streamed else {
+            // Nothing new to archive; rows archived earlier may still be due for deletion.
+            if let Some(retention) = options.retention {
+                target.write(OP, true, |conn, _| retain(conn.rusqlite(), now_ms(), retention))?;
+            }
+            return Ok(String::new());
+        };
+        let published = staged.publish(file).map_err(|e| e.wrap(OP))?;
+        let marked = target.write(OP, true, |conn, _| {
+            fault(Step::Mark).map_err(|e| Error::new(ErrorKind::Io, format!("mark journal row archived: {e}")))?;
+            mark(conn.rusqlite(), cutoff, last_id, count, options.retention)
+        });
+        if let Err(e) = marked {
+            Published::retract(&published);
+            return Err(e);
+        }
+        Ok(published.path.to_string_lossy().into_owned())
+    }
+}
+
+struct Streamed {
+    staged: Staged,
+    file: std::fs::File,
+    count: i64,
+    last_id: i64,
+}
+
+type Sink = Encoder<FaultWriter<BufWriter<std::fs::File>>>;
+
+/// Writes every qualifying row to a new staged file; `None` when there are
+/// none (and then no file is created).
+fn stream(
+    conn: &rusqlite::Connection,
+    cutoff: i64,
+    dir: &Path,
+    name: &str,
+    format: ArchiveFormat,
+) -> Result<Option<Streamed>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT entry_id, bucket_name, measurement, fields_json, tags_json, committed_at FROM journal_entries \
+             WHERE archived_at IS NULL AND committed_at < ?1 ORDER BY committed_at, entry_id",
+        )
+        .stage("query journal rows")?;
+    let mut rows = stmt.query([cutoff]).stage("query journal rows")?;
+    let mut out: Option<(Staged, Sink)> = None;
+    let mut line = String::with_capacity(512);
+    let (mut count, mut last_id) = (0i64, i64::MIN);
+    while let Some(row) = rows.next().stage("scan journal row")? {
+        let id: i64 = row.get(0).stage("scan journal row")?;
+        let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).stage("scan journal row");
+        let committed_at: i64 = row.get(5).stage("scan journal row")?;
+        line.clear();
+        write_line(&mut line, text(1)?, text(2)?, text(3)?, text(4)?, committed_at)?;
+        if out.is_none() {
+            let (staged, file) = Staged::create(dir, name)?;
+            let sink = Encoder::new(format, FaultWriter(BufWriter::with_capacity(64 * 1024, file)))?;
+            out = Some((staged, sink));
+        }
+        if let Some((staged, sink)) = out.as_mut() {
+            sink.write_all(line.as_bytes()).map_err(|e| io_error("write staged archive", staged, e))?;
+        }
+        count += 1;
+        last_id = last_id.max(id);
+    }
+    let Some((staged, sink)) = out else { return Ok(None) };
+    let file = sink
+        .finish()
+        .and_then(|w| w.0.into_inner().map_err(|e| e.into_error()))
+        .map_err(|e| io_error("write staged archive", &staged, e))?;
+    Ok(Some(Streamed { staged, file, count, last_id }))
+}
+
+fn io_error(stage: &str, staged: &Staged, e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io, format!("{stage}: {}: {e}", staged.tmp_path().display()))
+}
+
+/// Marks the streamed rows archived; refuses (rolling back) if the set
+/// changed since it was read. Applies retention in the same transaction.
+fn mark(conn: &rusqlite::Connection, cutoff: i64, last_id: i64, count: i64, retention: Option<Duration>) -> Result<()> {
+    let now = now_ms();
+    let changed = conn
+        .prepare_cached(
+            "UPDATE journal_entries SET archived_at = ?1 \
+             WHERE archived_at IS NULL AND committed_at < ?2 AND entry_id <= ?3",
+        )
+        .and_then(|mut s| s.execute(rusqlite::params![now, cutoff, last_id]))
+        .stage("mark journal row archived")?;
+    if changed as i64 != count {
+        return Err(Error::new(
+            ErrorKind::Busy,
+            format!("mark journal row archived: {count} rows were archived but {changed} now qualify; the journal changed during compaction, nothing was marked"),
+        ));
+    }
+    match retention {
+        Some(retention) => retain(conn, now, retention),
+        None => Ok(()),
+    }
+}
+
+/// Deletes archived rows committed more than `retention` before `now`.
+fn retain(conn: &rusqlite::Connection, now: i64, retention: Duration) -> Result<()> {
+    let horizon = now.saturating_sub(retention.as_millis().min(i64::MAX as u128) as i64);
+    conn.prepare_cached("DELETE FROM journal_entries WHERE archived_at IS NOT NULL AND committed_at < ?1")
+        .and_then(|mut s| s.execute([horizon]))
+        .stage("delete archived rows past retention")?;
+    Ok(())
+}
+
+/// Creates the output directory (go-store's EnsureDir, skipped for `""`,
+/// `.` and `/`), even when nothing will be archived.
+fn output_dir(output: &str) -> Result<PathBuf> {
+    let trimmed = output.trim_end_matches('/');
+    let dir = if trimmed.is_empty() { PathBuf::from(if output.starts_with('/') { "/" } else { "." }) } else { PathBuf::from(trimmed) };
+    if !matches!(output, "" | "." | "/") {
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Error::new(ErrorKind::Io, format!("store.Compact: ensure medium archive directory: {}: {e}", dir.display()))
+        })?;
+    }
+    Ok(dir)
+}
+
+/// `YYYYMMDD-HHMMSS.nnnnnnnnn` in UTC.
+fn timestamp(t: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(t).format("%Y%m%d-%H%M%S%.9f").to_string()
+}

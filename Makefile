@@ -40,7 +40,9 @@ build lib:
 	@ln -sfn $(SONAME) $(LIBDIR)/libstore.so
 	@# The archive keeps only store_* global, so it links beside another SQLite
 	@# (scripts/static-archive.sh); redone only when cargo's archive changed.
-	@if [ $(RELEASE_DIR)/libstore.a -nt $(LIBDIR)/libstore.a ] || [ scripts/static-archive.sh -nt $(LIBDIR)/libstore.a ]; then \
+	@# (test's -nt is false in dash when the second file is missing, hence -f.)
+	@if [ ! -f $(LIBDIR)/libstore.a ] || [ $(RELEASE_DIR)/libstore.a -nt $(LIBDIR)/libstore.a ] || \
+		[ scripts/static-archive.sh -nt $(LIBDIR)/libstore.a ]; then \
 		sh scripts/static-archive.sh $(RELEASE_DIR)/libstore.a $(LIBDIR)/.libstore.a.tmp && \
 		mv -f $(LIBDIR)/.libstore.a.tmp $(LIBDIR)/libstore.a; fi
 

@@ -26,13 +26,18 @@ EXPECT_OUTPUT := sh $(CURDIR)/scripts/expect-output.sh
 # The shared library's SONAME (set in build.rs): MAJOR.MINOR while 0.x.
 SONAME := libstore.so.$(word 1,$(subst ., ,$(VERSION))).$(word 2,$(subst ., ,$(VERSION)))
 
-.PHONY: all build lib header demo test test-rust check-header bench clean
+.PHONY: all build build-locked lib header demo test test-rust check-header bench clean
 
 all: build
 
 # The shared and static libraries, copied to build/lib where the bindings,
 # examples and tests look for them.
+# Cargo runs under scripts/cargo-checkout.sh: checkouts sharing the cache
+# take turns, and each rebuilds its own crate when another built last.
 build lib:
+	@sh scripts/cargo-checkout.sh $(MAKE) --no-print-directory build-locked
+
+build-locked:
 	$(CARGO) build $(CARGO_FLAGS)
 	@mkdir -p $(LIBDIR)
 	@# Copy then rename, so programs that have the old library mapped keep it.
@@ -69,7 +74,7 @@ test:
 	@MAKE="$(MAKE)" sh scripts/test-summary.sh $(TEST_SUITES)
 
 test-rust:
-	$(CARGO) test $(CARGO_FLAGS)
+	sh scripts/cargo-checkout.sh $(CARGO) test $(CARGO_FLAGS)
 
 clean:
 	rm -rf $(BUILD)

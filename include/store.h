@@ -833,7 +833,11 @@ void store_iter_free(struct store_iter *iter);
  * `committed_at` in Unix ms); the caller frees it with `store_bytes_free`.
  * Errors: `STORE_INVALID_ARGUMENT` (empty measurement, bad JSON, scoped
  * view), `STORE_CORRUPT` (a foreign `journal_entries` table),
- * `STORE_CLOSED`, `STORE_BUSY`. Same threading as the view.
+ * `STORE_CLOSED`, `STORE_BUSY`.
+ *
+ * Ownership: inputs are borrowed for the call; `*out` is the caller's.
+ * Thread: as for `kv` (any thread for a store view; a transaction view one
+ * thread at a time).
  */
 enum store_status store_journal_commit(struct store_kv *kv, const uint8_t *measurement, size_t measurement_len, const uint8_t *fields_json, size_t fields_json_len, const uint8_t *tags_json, size_t tags_json_len, struct store_bytes *out);
 
@@ -848,18 +852,28 @@ enum store_status store_journal_commit(struct store_kv *kv, const uint8_t *measu
  * `store_bytes_free`. Unsupported Flux, writes, state-changing PRAGMAs,
  * ATTACH and multiple statements fail with `STORE_QUERY` and a message
  * naming the construct and its `line:col`.
+ *
+ * Ownership: `query` is borrowed for the call; `*out` is the caller's.
+ * Thread: as for `kv`.
  */
 enum store_status store_journal_query(struct store_kv *kv, const uint8_t *query, size_t query_len, struct store_bytes *out);
 
 /**
- * Fills `options` with the defaults. NULL is ignored. Any thread.
+ * Fills the caller's `options`, which is `size` bytes long (pass
+ * `sizeof options`), with the defaults and sets `struct_size`; writes only
+ * `min(size, sizeof the library's struct)` bytes. `STORE_INVALID_ARGUMENT`
+ * (nothing written) for NULL or a size below the first published layout.
+ *
+ * Ownership: `options` stays the caller's. Thread: any.
  */
-void store_compact_options_init(struct store_compact_options *options);
+enum store_status store_compact_options_init(struct store_compact_options *options, size_t size);
 
 /**
  * go-store `CompactOptions.Validate` (after the defaults of `Normalised`
  * would apply): `STORE_INVALID_ARGUMENT` with go-store's message when the
- * cutoff is unset or the format unknown. Any thread.
+ * cutoff is unset or the format unknown.
+ *
+ * Ownership: `options` is borrowed for the call. Thread: any.
  */
 enum store_status store_compact_options_validate(const struct store_compact_options *options);
 
@@ -875,6 +889,9 @@ enum store_status store_compact_options_validate(const struct store_compact_opti
  * leaves a complete archive whose rows the next run archives again.
  * Blocks the calling thread for the whole compaction; other threads may
  * keep using the store.
+ *
+ * Ownership: `options` is borrowed for the call; `*out_path` is the
+ * caller's. Thread: any thread that may use `db`.
  */
 enum store_status store_compact(struct store_db *db, const struct store_compact_options *options, struct store_bytes *out_path);
 

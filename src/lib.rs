@@ -15,6 +15,7 @@
 mod base;
 mod engine;
 mod events;
+pub mod export;
 mod kv;
 mod media;
 mod store;

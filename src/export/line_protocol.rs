@@ -24,7 +24,7 @@
 //! (0x00–0x1F, 0x7F) in a measurement, key or tag value, a trailing
 //! backslash there, a row without any field, a timestamp out of range.
 
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
 

@@ -6,10 +6,12 @@
 //! files in memory. C, Go and C# callers supply their own media through the
 //! C ABI (`store_medium_vtable`).
 
+mod backing;
 mod local;
 mod medium;
 mod memory;
 
+pub(crate) use backing::MediumBacking;
 pub use local::LocalMedium;
 pub use medium::{FileInfo, Medium, SharedMedium, WriteCloser, DEFAULT_FILE_MODE};
 pub use memory::MemoryMedium;

@@ -1,0 +1,529 @@
+//! Storage media through the C ABI: a caller's medium as a table of
+//! callbacks, and opening a store whose database lives on it.
+
+use super::boundary::{call, store_status};
+use super::db::{config_from, store_options};
+use super::events::store_release_callback;
+use super::handles::{store_db, store_kv, KvObject};
+use super::types::{bytes, need, put, text};
+use crate::{Error, Result, Store};
+use crate::media::{FileInfo, Medium, SharedMedium, WriteCloser};
+use std::cell::RefCell;
+use std::ffi::c_void;
+use std::io::{self, Cursor, Read, Write};
+use std::sync::Arc;
+
+/// A medium callback succeeded.
+pub const STORE_MEDIUM_OK: i32 = 0;
+/// A medium callback found no such path (Go's `fs.ErrNotExist`).
+pub const STORE_MEDIUM_NOT_FOUND: i32 = 1;
+/// A medium callback failed for another reason; it may say why with
+/// `store_medium_call_set_error`.
+pub const STORE_MEDIUM_ERROR: i32 = 2;
+
+/// Where a medium callback leaves its result (file content, directory
+/// entries) and its error message. Passed to every callback; valid only
+/// until the callback returns, and only on the thread that runs it.
+pub struct store_medium_call {
+    state: RefCell<CallState>,
+}
+
+#[derive(Default)]
+struct CallState {
+    content: Vec<u8>,
+    entries: Vec<FileInfo>,
+    error: Option<String>,
+}
+
+/// `read(user_data, path, path_len, call)`: deliver the whole file with
+/// `store_medium_call_write` (any number of pieces).
+pub type store_medium_read_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, path: *const u8, path_len: usize, call: *mut store_medium_call) -> i32>;
+/// `write(user_data, path, path_len, content, content_len, call)`: replace
+/// the file's content (Go `Write`, mode 0644 for a new file).
+pub type store_medium_write_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        path: *const u8,
+        path_len: usize,
+        content: *const u8,
+        content_len: usize,
+        call: *mut store_medium_call,
+    ) -> i32,
+>;
+/// `write_mode(user_data, path, path_len, content, content_len, mode, call)`:
+/// replace the file's content with permission bits `mode` (Go `WriteMode`).
+pub type store_medium_write_mode_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        path: *const u8,
+        path_len: usize,
+        content: *const u8,
+        content_len: usize,
+        mode: u32,
+        call: *mut store_medium_call,
+    ) -> i32,
+>;
+/// A callback on one path: `ensure_dir`, `delete`, `delete_all`; `list`
+/// (one `store_medium_call_add_entry` per entry) and `stat` (exactly one).
+pub type store_medium_path_fn = store_medium_read_fn;
+/// A yes/no question about one path (`exists`, `is_file`, `is_dir`):
+/// return 1 for yes, 0 for no.
+pub type store_medium_test_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, path: *const u8, path_len: usize) -> i32>;
+/// `rename(user_data, old_path, old_path_len, new_path, new_path_len, call)`.
+pub type store_medium_rename_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        old_path: *const u8,
+        old_path_len: usize,
+        new_path: *const u8,
+        new_path_len: usize,
+        call: *mut store_medium_call,
+    ) -> i32,
+>;
+
+/// A storage medium supplied by the caller (go-store's `Medium`): a table
+/// of callbacks plus `user_data`, handed to `store_open_with_medium`.
+///
+/// Set `struct_size` to `sizeof(store_medium_vtable)`; later versions append
+/// members and treat those past the caller's size as NULL. Every path is
+/// UTF-8 text of `*_len` bytes followed by a NUL the length does not count;
+/// contents are bytes. Paths and contents are borrowed for the call only.
+///
+/// Callbacks return `STORE_MEDIUM_OK`, `STORE_MEDIUM_NOT_FOUND` or
+/// `STORE_MEDIUM_ERROR` (any other value counts as an error), except the
+/// yes/no ones. They may run on any thread, several at once, for as long as
+/// the store uses the medium (its open and its close at least); they must
+/// not unwind into the library and must not call the store that uses them.
+///
+/// Required: `read`, `write`, `exists`, `ensure_dir`, `delete`, `rename`
+/// (all the store itself calls). The others may be NULL: the matching
+/// operation then fails as unsupported (`is_file`/`is_dir` fall back to
+/// `stat`).
+#[repr(C)]
+pub struct store_medium_vtable {
+    /// `sizeof(store_medium_vtable)` as the caller knows it.
+    pub struct_size: u32,
+    /// Passed to every callback.
+    pub user_data: *mut c_void,
+    /// Runs exactly once with `user_data` when the library no longer needs
+    /// the medium: after the store is freed, or before a failed
+    /// `store_open_with_medium` returns. May be NULL.
+    pub release: store_release_callback,
+    /// Go `Read`.
+    pub read: store_medium_read_fn,
+    /// Go `Write`.
+    pub write: store_medium_write_fn,
+    /// Go `WriteMode`.
+    pub write_mode: store_medium_write_mode_fn,
+    /// Go `EnsureDir`.
+    pub ensure_dir: store_medium_path_fn,
+    /// Go `IsFile`.
+    pub is_file: store_medium_test_fn,
+    /// Go `Delete`.
+    pub delete_path: store_medium_path_fn,
+    /// Go `DeleteAll`.
+    pub delete_all: store_medium_path_fn,
+    /// Go `Rename`.
+    pub rename: store_medium_rename_fn,
+    /// Go `List`: one `store_medium_call_add_entry` per entry.
+    pub list: store_medium_path_fn,
+    /// Go `Stat`: one `store_medium_call_add_entry`.
+    pub stat: store_medium_path_fn,
+    /// Go `Exists`.
+    pub exists: store_medium_test_fn,
+    /// Go `IsDir`.
+    pub is_dir: store_medium_test_fn,
+}
+
+/// A caller's medium. Dropping it (when the store and every archive writer
+/// are done with it) runs `release` once.
+struct ForeignMedium {
+    table: store_medium_vtable,
+}
+
+// The header makes the caller promise that the callbacks and `user_data`
+// may be used from any thread, concurrently.
+unsafe impl Send for ForeignMedium {}
+unsafe impl Sync for ForeignMedium {}
+
+impl Drop for ForeignMedium {
+    fn drop(&mut self) {
+        if let Some(release) = self.table.release {
+            unsafe { release(self.table.user_data) }
+        }
+    }
+}
+
+/// A path as the callbacks see it: the bytes plus a trailing NUL.
+struct CPath(Vec<u8>);
+
+impl CPath {
+    fn new(path: &str) -> CPath {
+        let mut v = Vec::with_capacity(path.len() + 1);
+        v.extend_from_slice(path.as_bytes());
+        v.push(0);
+        CPath(v)
+    }
+    fn ptr(&self) -> *const u8 {
+        self.0.as_ptr()
+    }
+    fn len(&self) -> usize {
+        self.0.len() - 1
+    }
+}
+
+fn unsupported(method: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::Unsupported, format!("medium does not implement {method}"))
+}
+
+impl ForeignMedium {
+    /// Copies `min(caller size, own size)` bytes of the table; members past
+    /// the caller's size stay NULL.
+    unsafe fn adopt(table: *const store_medium_vtable) -> Result<ForeignMedium> {
+        let table = table.as_ref().ok_or_else(|| Error::invalid("store: medium is NULL"))?;
+        let own = std::mem::size_of::<store_medium_vtable>();
+        let head = std::mem::offset_of!(store_medium_vtable, read);
+        let given = table.struct_size as usize;
+        if given < head {
+            // Too small to hold even `release`: nothing can be released.
+            return Err(Error::invalid(format!(
+                "store: medium.struct_size is {given}; set it to sizeof(store_medium_vtable)"
+            )));
+        }
+        let mut copy: store_medium_vtable = std::mem::zeroed();
+        std::ptr::copy_nonoverlapping(table as *const _ as *const u8, &mut copy as *mut _ as *mut u8, given.min(own));
+        copy.struct_size = own as u32;
+        let medium = ForeignMedium { table: copy };
+        let t = &medium.table;
+        let missing = [
+            ("read", t.read.is_none()),
+            ("write", t.write.is_none()),
+            ("exists", t.exists.is_none()),
+            ("ensure_dir", t.ensure_dir.is_none()),
+            ("delete_path", t.delete_path.is_none()),
+            ("rename", t.rename.is_none()),
+        ];
+        if let Some((name, _)) = missing.iter().find(|(_, m)| *m) {
+            // Dropping `medium` runs `release`, as the header promises.
+            return Err(Error::invalid(format!("store: medium.{name} is NULL; it is required")));
+        }
+        Ok(medium)
+    }
+
+    /// Runs one callback with a fresh call record and turns its status into
+    /// an `io::Result` carrying whatever the callback reported.
+    fn run(&self, method: &str, path: &str, f: impl FnOnce(*mut store_medium_call) -> i32) -> io::Result<CallState> {
+        let call = store_medium_call { state: RefCell::new(CallState::default()) };
+        let status = f(&call as *const store_medium_call as *mut store_medium_call);
+        let state = call.state.into_inner();
+        match status {
+            STORE_MEDIUM_OK => Ok(state),
+            STORE_MEDIUM_NOT_FOUND => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                state.error.unwrap_or_else(|| format!("path not found: {path}")),
+            )),
+            other => Err(io::Error::other(
+                state.error.unwrap_or_else(|| format!("medium {method} {path:?} failed with status {other}")),
+            )),
+        }
+    }
+
+    fn on_path(&self, method: &str, f: store_medium_path_fn, path: &str) -> io::Result<CallState> {
+        let f = f.ok_or_else(|| unsupported(method))?;
+        let p = CPath::new(path);
+        self.run(method, path, |c| unsafe { f(self.table.user_data, p.ptr(), p.len(), c) })
+    }
+
+    fn test(&self, f: store_medium_test_fn, path: &str) -> Option<bool> {
+        let f = f?;
+        let p = CPath::new(path);
+        Some(unsafe { f(self.table.user_data, p.ptr(), p.len()) } == 1)
+    }
+
+    fn one_entry(&self, state: CallState, path: &str) -> io::Result<FileInfo> {
+        state
+            .entries
+            .into_iter()
+            .next()
+            .ok_or_else(|| io::Error::other(format!("medium stat {path:?} reported no entry")))
+    }
+}
+
+/// Collects a stream and hands it to `write` at `close`: foreign media have
+/// no streaming callbacks, so streams cost memory equal to the content.
+struct BufferedWriter {
+    medium: Arc<ForeignMedium>,
+    path: String,
+    data: Vec<u8>,
+    append: bool,
+}
+
+impl Write for BufferedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.data.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl WriteCloser for BufferedWriter {
+    fn close(self: Box<Self>) -> io::Result<()> {
+        let content = if self.append {
+            match self.medium.read(&self.path) {
+                Ok(mut old) => {
+                    old.extend_from_slice(&self.data);
+                    old
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => self.data,
+                Err(e) => return Err(e),
+            }
+        } else {
+            self.data
+        };
+        self.medium.write(&self.path, &content)
+    }
+}
+
+/// The shared handle `store_open_with_medium` gives the store; streams keep
+/// the medium alive through it.
+struct ForeignShared(Arc<ForeignMedium>);
+
+impl ForeignShared {
+    fn writer(&self, path: &str, append: bool) -> Box<dyn WriteCloser> {
+        Box::new(BufferedWriter { medium: self.0.clone(), path: path.to_string(), data: Vec::new(), append })
+    }
+}
+
+impl Medium for ForeignMedium {
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        Ok(self.on_path("read", self.table.read, path)?.content)
+    }
+
+    fn write(&self, path: &str, content: &[u8]) -> io::Result<()> {
+        let f = self.table.write.ok_or_else(|| unsupported("write"))?;
+        let p = CPath::new(path);
+        self.run("write", path, |c| unsafe { f(self.table.user_data, p.ptr(), p.len(), content.as_ptr(), content.len(), c) })
+            .map(drop)
+    }
+
+    fn write_mode(&self, path: &str, content: &[u8], mode: u32) -> io::Result<()> {
+        let f = self.table.write_mode.ok_or_else(|| unsupported("write_mode"))?;
+        let p = CPath::new(path);
+        self.run("write_mode", path, |c| unsafe {
+            f(self.table.user_data, p.ptr(), p.len(), content.as_ptr(), content.len(), mode, c)
+        })
+        .map(drop)
+    }
+
+    fn ensure_dir(&self, path: &str) -> io::Result<()> {
+        self.on_path("ensure_dir", self.table.ensure_dir, path).map(drop)
+    }
+
+    fn is_file(&self, path: &str) -> bool {
+        self.test(self.table.is_file, path)
+            .unwrap_or_else(|| self.stat(path).is_ok_and(|i| !i.is_dir))
+    }
+
+    fn delete(&self, path: &str) -> io::Result<()> {
+        self.on_path("delete", self.table.delete_path, path).map(drop)
+    }
+
+    fn delete_all(&self, path: &str) -> io::Result<()> {
+        self.on_path("delete_all", self.table.delete_all, path).map(drop)
+    }
+
+    fn rename(&self, old_path: &str, new_path: &str) -> io::Result<()> {
+        let f = self.table.rename.ok_or_else(|| unsupported("rename"))?;
+        let (a, b) = (CPath::new(old_path), CPath::new(new_path));
+        self.run("rename", old_path, |c| unsafe { f(self.table.user_data, a.ptr(), a.len(), b.ptr(), b.len(), c) })
+            .map(drop)
+    }
+
+    fn list(&self, path: &str) -> io::Result<Vec<FileInfo>> {
+        let mut entries = self.on_path("list", self.table.list, path)?.entries;
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(entries)
+    }
+
+    fn stat(&self, path: &str) -> io::Result<FileInfo> {
+        let state = self.on_path("stat", self.table.stat, path)?;
+        self.one_entry(state, path)
+    }
+
+    fn open(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
+        Ok(Box::new(Cursor::new(self.read(path)?)))
+    }
+
+    fn create(&self, _path: &str) -> io::Result<Box<dyn WriteCloser>> {
+        // Only reachable through `ForeignShared`, which keeps the medium alive.
+        Err(unsupported("create on an unshared medium"))
+    }
+
+    fn append(&self, _path: &str) -> io::Result<Box<dyn WriteCloser>> {
+        Err(unsupported("append on an unshared medium"))
+    }
+
+    fn read_stream(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
+        self.open(path)
+    }
+
+    fn write_stream(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
+        self.create(path)
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.test(self.table.exists, path).unwrap_or(false)
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        self.test(self.table.is_dir, path)
+            .unwrap_or_else(|| self.stat(path).is_ok_and(|i| i.is_dir))
+    }
+}
+
+impl Medium for ForeignShared {
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        self.0.read(path)
+    }
+    fn write(&self, path: &str, content: &[u8]) -> io::Result<()> {
+        self.0.write(path, content)
+    }
+    fn write_mode(&self, path: &str, content: &[u8], mode: u32) -> io::Result<()> {
+        self.0.write_mode(path, content, mode)
+    }
+    fn ensure_dir(&self, path: &str) -> io::Result<()> {
+        self.0.ensure_dir(path)
+    }
+    fn is_file(&self, path: &str) -> bool {
+        self.0.is_file(path)
+    }
+    fn delete(&self, path: &str) -> io::Result<()> {
+        self.0.delete(path)
+    }
+    fn delete_all(&self, path: &str) -> io::Result<()> {
+        self.0.delete_all(path)
+    }
+    fn rename(&self, old_path: &str, new_path: &str) -> io::Result<()> {
+        self.0.rename(old_path, new_path)
+    }
+    fn list(&self, path: &str) -> io::Result<Vec<FileInfo>> {
+        self.0.list(path)
+    }
+    fn stat(&self, path: &str) -> io::Result<FileInfo> {
+        self.0.stat(path)
+    }
+    fn open(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
+        self.0.open(path)
+    }
+    fn create(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
+        Ok(self.writer(path, false))
+    }
+    fn append(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
+        Ok(self.writer(path, true))
+    }
+    fn read_stream(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
+        self.0.open(path)
+    }
+    fn write_stream(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
+        Ok(self.writer(path, false))
+    }
+    fn exists(&self, path: &str) -> bool {
+        self.0.exists(path)
+    }
+    fn is_dir(&self, path: &str) -> bool {
+        self.0.is_dir(path)
+    }
+}
+
+/// Wraps a caller's table as a medium the store can share. On error the
+/// table's `release` has already run (when it could be read).
+pub(crate) unsafe fn adopt_medium(table: *const store_medium_vtable) -> Result<SharedMedium> {
+    let medium = ForeignMedium::adopt(table)?;
+    Ok(SharedMedium::from(Arc::new(ForeignShared(Arc::new(medium))) as Arc<dyn Medium>))
+}
+
+unsafe fn call_ref<'a>(call: *mut store_medium_call) -> Result<&'a store_medium_call> {
+    call.cast_const().as_ref().ok_or_else(|| Error::invalid("store: medium call is NULL"))
+}
+
+/// Appends `len` bytes to the content a `read` callback delivers (copied).
+/// Call it from inside the callback, on its thread, any number of times.
+#[no_mangle]
+pub unsafe extern "C" fn store_medium_call_write(call: *mut store_medium_call, data: *const u8, len: usize) -> store_status {
+    super::boundary::call(|| {
+        let c = call_ref(call)?;
+        let data = bytes(data, len, "data")?;
+        c.state.borrow_mut().content.extend_from_slice(data);
+        Ok(())
+    })
+}
+
+/// Reports one directory entry from a `list` callback, or the facts about
+/// the path from a `stat` callback (copied). `name` is UTF-8; `mode` holds
+/// permission bits (0644); `modified_ms` is Unix milliseconds (0 if
+/// unknown). Call it from inside the callback, on its thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_medium_call_add_entry(
+    call: *mut store_medium_call,
+    name: *const u8,
+    name_len: usize,
+    size: u64,
+    mode: u32,
+    modified_ms: i64,
+    is_dir: bool,
+) -> store_status {
+    super::boundary::call(|| {
+        let c = call_ref(call)?;
+        let name = text(name, name_len, "name")?.to_string();
+        c.state.borrow_mut().entries.push(FileInfo { name, size, mode, modified_ms, is_dir });
+        Ok(())
+    })
+}
+
+/// Says why a callback failed (copied; invalid UTF-8 is replaced). The
+/// message becomes the cause in the store's error text. Call it from inside
+/// the callback, on its thread, before returning a non-OK status.
+#[no_mangle]
+pub unsafe extern "C" fn store_medium_call_set_error(call: *mut store_medium_call, message: *const u8, len: usize) -> store_status {
+    super::boundary::call(|| {
+        let c = call_ref(call)?;
+        let message = String::from_utf8_lossy(bytes(message, len, "message")?).into_owned();
+        c.state.borrow_mut().error = Some(message);
+        Ok(())
+    })
+}
+
+/// Like `store_open`, with the database kept on `medium` (go-store
+/// `WithMedium`): for a path other than `":memory:"` the file is copied
+/// from the medium to a private temp directory at open (if the medium has
+/// it) and written back whole with `medium->write` when the store closes.
+/// Nothing reaches the medium before `store_close`; if the write-back fails
+/// `store_close` reports it, the store stays closed to callers, and a later
+/// `store_close` tries again.
+///
+/// Ownership: the library takes the medium whatever the outcome; `release`
+/// runs exactly once, after `store_free` (when nothing uses the medium any
+/// more) or before this function returns an error. `medium` itself is
+/// copied; the caller may reuse the struct. `options` may be NULL. On
+/// success the caller owns `*out` (free with `store_free`). Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_open_with_medium(
+    path: *const u8,
+    path_len: usize,
+    options: *const store_options,
+    medium: *const store_medium_vtable,
+    out: *mut *mut store_db,
+) -> store_status {
+    call(|| {
+        // Adopt first, so every later failure releases the medium.
+        let medium = adopt_medium(medium).map_err(|e| e.wrap("store.New"))?;
+        need(out, "out")?;
+        let mut config = config_from(bytes(path, path_len, "path")?, options).map_err(|e| e.wrap("store.New"))?;
+        config.medium = Some(medium);
+        let store = Store::open(config)?;
+        put(out, Box::into_raw(Box::new(store_db { kv: store_kv { obj: KvObject::Store(store) } })), "out")
+    })
+}

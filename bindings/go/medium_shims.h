@@ -1,7 +1,7 @@
 /*
- * C side of Go media (included by medium_ffi.go's cgo preamble only): the
- * callback table whose entries call the trampolines exported from
- * medium_callbacks.go. The Go medium travels as a runtime/cgo handle in
+ * C side of Go media (included by the cgo preambles of medium_ffi.go and
+ * line_protocol.go): the callback table whose entries call the trampolines
+ * exported from medium_callbacks.go, and the line-protocol export. The Go medium travels as a runtime/cgo handle in
  * user_data; goStoreRelease deletes it when the library lets go.
  */
 #ifndef STORE_GO_MEDIUM_SHIMS_H
@@ -73,5 +73,17 @@ static go_handle_res go_open_with_medium(_GoString_ path, int64_t purge_ms, _GoS
 	r.kv = store_db_kv(db);
 	return r;
 }
+
+// Journal rows (JSON) to InfluxDB line protocol, in one crossing.
+typedef struct { uint32_t status; char *err; store_bytes out; } go_bytes_res;
+
+static go_bytes_res go_export_line_protocol(_GoString_ rows) {
+	go_bytes_res r = { 0 };
+	r.status = store_export_line_protocol(GS(rows), &r.out);
+	r.err = go_err(r.status);
+	return r;
+}
+
+static void go_bytes_free(store_bytes b) { store_bytes_free(&b); }
 
 #endif

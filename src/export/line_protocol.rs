@@ -2,7 +2,7 @@
 //! InfluxDB or Telegraf.
 //!
 //! A row is a JSON object in either of the journal's shapes: a query row
-//! (`measurement`, `fields` or `fields_json`, `tags` or `tags_json`,
+//! (`measurement`, `fields_json` or `fields`, `tags_json` or `tags`,
 //! `committed_at`, …) or an archive line (`bucket`, `measurement`, `fields`,
 //! `tags`, `committed_at`). Each becomes one line:
 //!
@@ -22,7 +22,8 @@
 //! What line protocol cannot carry is an error naming the row, never a
 //! silently changed value: an empty measurement or key, control characters
 //! (0x00–0x1F, 0x7F) in a measurement, key or tag value, a trailing
-//! backslash there, a row without any field, a timestamp out of range.
+//! backslash there, a measurement starting with `#` (a comment line), a
+//! row without any field, a timestamp out of range.
 
 use crate::{Error, Result};
 use serde_json::{Map, Value};
@@ -86,6 +87,11 @@ fn write_row(out: &mut Vec<u8>, row: &Value) -> Result<()> {
         .and_then(Value::as_str)
         .ok_or_else(|| Error::invalid("measurement is missing or not a string"))?;
     check_name(measurement, "measurement")?;
+    if measurement.starts_with('#') {
+        return Err(Error::invalid(format!(
+            "measurement {measurement:?} starts with #, which line protocol reads as a comment"
+        )));
+    }
     escape_into(out, measurement, b", ");
 
     let tags = object_member(row, "tags", "tags_json")?;
@@ -135,26 +141,29 @@ fn write_row(out: &mut Vec<u8>, row: &Value) -> Result<()> {
     Ok(())
 }
 
-/// The object under `decoded`, else the JSON text under `encoded` parsed.
-/// `Cow` keeps the common decoded case free of copies.
+/// The JSON text under `encoded` parsed (the stored text, exact even for
+/// integers beyond 2^53 that a decoded copy may have rounded), else the
+/// object under `decoded`. `Cow` keeps the decoded case free of copies.
 fn object_member<'a>(
     row: &'a Map<String, Value>,
     decoded: &str,
     encoded: &str,
 ) -> Result<Option<std::borrow::Cow<'a, Map<String, Value>>>> {
     use std::borrow::Cow;
-    match row.get(decoded) {
-        Some(Value::Object(m)) => return Ok(Some(Cow::Borrowed(m))),
-        Some(Value::Null) | None => {}
-        Some(_) => return Err(Error::invalid(format!("{decoded} is not a JSON object"))),
-    }
     match row.get(encoded) {
-        Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(m)) => Ok(Some(Cow::Owned(m))),
-            _ => Err(Error::invalid(format!("{encoded} does not hold a JSON object"))),
-        },
+        Some(Value::String(text)) => {
+            return match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(m)) => Ok(Some(Cow::Owned(m))),
+                _ => Err(Error::invalid(format!("{encoded} does not hold a JSON object"))),
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => return Err(Error::invalid(format!("{encoded} is not a string"))),
+    }
+    match row.get(decoded) {
+        Some(Value::Object(m)) => Ok(Some(Cow::Borrowed(m))),
         Some(Value::Null) | None => Ok(None),
-        Some(_) => Err(Error::invalid(format!("{encoded} is not a string"))),
+        Some(_) => Err(Error::invalid(format!("{decoded} is not a JSON object"))),
     }
 }
 
@@ -254,10 +263,16 @@ mod tests {
     }
 
     #[test]
-    fn archive_line_shape_and_decoded_members_win() {
-        let row = json!({"bucket":"b","committed_at":5,"fields":{"v":1.0},"measurement":"m","tags":{},
-                          "fields_json":"{\"v\":99}"});
+    fn archive_line_shape() {
+        let row = json!({"bucket":"b","committed_at":5,"fields":{"v":1.0},"measurement":"m","tags":{}});
         assert_eq!(line(row), "m v=1.0 5000000\n");
+    }
+
+    #[test]
+    fn stored_text_wins_over_decoded_copy() {
+        // Go decodes numbers as float64: 2^53 + 1 survives only in the text.
+        let row = json!({"measurement":"m","fields":{"v":9007199254740992.0},"fields_json":"{\"v\":9007199254740993}"});
+        assert_eq!(line(row), "m v=9007199254740993i\n");
     }
 
     #[test]
@@ -304,6 +319,7 @@ mod tests {
         fails(json!({"measurement":"","fields":{"f":1}}), "measurement is empty");
         fails(json!({"measurement":"a\nb","fields":{"f":1}}), "control character 0x0a");
         fails(json!({"measurement":"m\\","fields":{"f":1}}), "ends with a backslash");
+        fails(json!({"measurement":"#m","fields":{"f":1}}), "starts with #");
         fails(json!({"measurement":"m","fields":{}}), "no field");
         fails(json!({"measurement":"m","fields":{"x":null}}), "no field");
         fails(json!({"measurement":"m"}), "fields are missing");

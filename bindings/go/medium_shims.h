@@ -84,6 +84,4 @@ static go_bytes_res go_export_line_protocol(_GoString_ rows) {
 	return r;
 }
 
-static void go_bytes_free(store_bytes b) { store_bytes_free(&b); }
-
 #endif

@@ -293,6 +293,9 @@ mod tests {
     fn numbers_and_composites() {
         let row = json!({"measurement":"m","fields":{"big": u64::MAX, "neg": -3, "tiny": 1e-300, "huge": 1e300,
             "arr": [1,"a"], "obj": {"k": null}, "gone": null}});
+        // Parsed exactly (serde_json's float_roundtrip): no last-digit drift.
+        let text = br#"[{"measurement":"m","fields":{"g":-1.5e-300}}]"#;
+        assert_eq!(convert(text).unwrap(), b"m g=-1.5e-300\n");
         assert_eq!(
             line(row),
             "m arr=\"[1,\\\"a\\\"]\",big=18446744073709551615u,huge=1e300,neg=-3i,obj=\"{\\\"k\\\":null}\",tiny=1e-300\n"

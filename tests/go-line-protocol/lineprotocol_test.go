@@ -34,7 +34,7 @@ var nasty = []string{
 	" leading and trailing ",
 	"unicodé ✓ 日本語 🚀",
 	",=\" \\ all of them",
-	"#not-a-comment-inside",
+	"not#a-comment, #inside",
 }
 
 // stringValues adds what only string field values can hold.

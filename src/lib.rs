@@ -25,7 +25,7 @@ pub mod ffi;
 pub use base::config::{normalise_directory, Config, JournalConfig, Synchronous, DEFAULT_PURGE_INTERVAL, DEFAULT_WORKSPACE_STATE_DIRECTORY, MEMORY_PATH};
 pub use base::error::{Error, ErrorKind, Result, NOT_FOUND_TEXT, QUOTA_EXCEEDED_TEXT};
 pub use events::{Event, EventKind, Subscription, WatchEnd, WatchQueue, Watcher, DEFAULT_WATCH_CAPACITY};
-pub use media::{FileInfo, LocalMedium, Medium, MemoryMedium, SharedMedium, WriteCloser, DEFAULT_FILE_MODE};
+pub use media::{copy as copy_medium, FileInfo, LocalMedium, Medium, MemoryMedium, SharedMedium, WriteCloser, DEFAULT_FILE_MODE};
 pub use kv::{is_valid_namespace, validate_scope, KeyValue, Kv, KvIter, Quota, Target, Usage, DEFAULT_GROUP, ITER_PAGE_SIZE};
 pub use store::{ScopedStore, ScopedTransaction, Store, Transaction};
 

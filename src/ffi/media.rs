@@ -28,11 +28,18 @@ pub struct store_medium_call {
     state: RefCell<CallState>,
 }
 
-#[derive(Default)]
 struct CallState {
     content: Vec<u8>,
     entries: Vec<FileInfo>,
     error: Option<String>,
+    /// The stream an `open_writer`/`open_reader` callback opened.
+    handle: *mut c_void,
+}
+
+impl Default for CallState {
+    fn default() -> CallState {
+        CallState { content: Vec::new(), entries: Vec::new(), error: None, handle: std::ptr::null_mut() }
+    }
 }
 
 /// `read(user_data, path, path_len, call)`: deliver the whole file with
@@ -82,6 +89,35 @@ pub type store_medium_rename_fn = Option<
     ) -> i32,
 >;
 
+/// `open_writer` flag: create or truncate (Go `Create`, `WriteStream`).
+pub const STORE_MEDIUM_CREATE: u32 = 0;
+/// `open_writer` flag: append, creating if missing (Go `Append`).
+pub const STORE_MEDIUM_APPEND: u32 = 1;
+
+/// `open_writer(user_data, path, path_len, flags, call)`: open a stream for
+/// writing (`flags` is `STORE_MEDIUM_CREATE` or `STORE_MEDIUM_APPEND`) and
+/// hand it over with `store_medium_call_set_handle`.
+pub type store_medium_open_writer_fn = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, path: *const u8, path_len: usize, flags: u32, call: *mut store_medium_call) -> i32,
+>;
+/// `writer_write(user_data, writer, data, len, call)`: append all `len` bytes.
+pub type store_medium_writer_write_fn = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, writer: *mut c_void, data: *const u8, len: usize, call: *mut store_medium_call) -> i32,
+>;
+/// `writer_close(user_data, writer, commit, call)`: finish the stream. With
+/// `commit` true the content should become visible at the path; false
+/// means the library abandons it (an error happened) and the medium should
+/// discard it if it can. Called exactly once per opened writer.
+pub type store_medium_writer_close_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, writer: *mut c_void, commit: bool, call: *mut store_medium_call) -> i32>;
+/// `reader_read(user_data, reader, buf, cap, call)`: fill up to `cap` bytes
+/// of `buf`; return how many (0 at the end), or a negative value on error.
+pub type store_medium_reader_read_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, reader: *mut c_void, buf: *mut u8, cap: usize, call: *mut store_medium_call) -> i64>;
+/// `reader_close(user_data, reader)`: release a reader; called exactly once
+/// per opened reader.
+pub type store_medium_reader_close_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, reader: *mut c_void)>;
+
 /// A storage medium supplied by the caller (go-store's `Medium`): a table
 /// of callbacks plus `user_data`, handed to `store_open_with_medium`.
 ///
@@ -99,7 +135,11 @@ pub type store_medium_rename_fn = Option<
 /// Required: `read`, `write`, `exists`, `ensure_dir`, `delete`, `rename`
 /// (all the store itself calls). The others may be NULL: the matching
 /// operation then fails as unsupported (`is_file`/`is_dir` fall back to
-/// `stat`).
+/// `stat`). Streams (Go `Create`, `Append`, `WriteStream`, `Open`,
+/// `ReadStream`) use `open_writer`/`writer_write`/`writer_close` and
+/// `open_reader`/`reader_read`/`reader_close` when all three of a kind are
+/// set, so large files (archives) pass through in bounded memory; otherwise
+/// the library buffers the whole content and uses `read`/`write`.
 #[repr(C)]
 pub struct store_medium_vtable {
     /// `sizeof(store_medium_vtable)` as the caller knows it.
@@ -134,6 +174,19 @@ pub struct store_medium_vtable {
     pub exists: store_medium_test_fn,
     /// Go `IsDir`.
     pub is_dir: store_medium_test_fn,
+    /// Opens a write stream (optional, with the next two).
+    pub open_writer: store_medium_open_writer_fn,
+    /// Writes to a stream from `open_writer`.
+    pub writer_write: store_medium_writer_write_fn,
+    /// Finishes or abandons a stream from `open_writer`.
+    pub writer_close: store_medium_writer_close_fn,
+    /// Opens a read stream (optional, with the next two): hand it over with
+    /// `store_medium_call_set_handle`.
+    pub open_reader: store_medium_read_fn,
+    /// Reads from a stream from `open_reader`.
+    pub reader_read: store_medium_reader_read_fn,
+    /// Releases a stream from `open_reader`.
+    pub reader_close: store_medium_reader_close_fn,
 }
 
 /// A caller's medium. Dropping it (when the store and every archive writer
@@ -292,8 +345,117 @@ impl WriteCloser for BufferedWriter {
 struct ForeignShared(Arc<ForeignMedium>);
 
 impl ForeignShared {
-    fn writer(&self, path: &str, append: bool) -> Box<dyn WriteCloser> {
-        Box::new(BufferedWriter { medium: self.0.clone(), path: path.to_string(), data: Vec::new(), append })
+    fn writer(&self, path: &str, append: bool) -> io::Result<Box<dyn WriteCloser>> {
+        let t = &self.0.table;
+        let (Some(open), Some(_), Some(_)) = (t.open_writer, t.writer_write, t.writer_close) else {
+            return Ok(Box::new(BufferedWriter { medium: self.0.clone(), path: path.to_string(), data: Vec::new(), append }));
+        };
+        let flags = if append { STORE_MEDIUM_APPEND } else { STORE_MEDIUM_CREATE };
+        let p = CPath::new(path);
+        let state = self.0.run("open_writer", path, |c| unsafe { open(t.user_data, p.ptr(), p.len(), flags, c) })?;
+        Ok(Box::new(StreamWriter { medium: self.0.clone(), handle: state.handle, path: path.to_string(), open: true }))
+    }
+
+    fn reader(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
+        let t = &self.0.table;
+        let (Some(open), Some(_), Some(_)) = (t.open_reader, t.reader_read, t.reader_close) else {
+            return self.0.open(path);
+        };
+        let p = CPath::new(path);
+        let state = self.0.run("open_reader", path, |c| unsafe { open(t.user_data, p.ptr(), p.len(), c) })?;
+        Ok(Box::new(StreamReader { medium: self.0.clone(), handle: state.handle, path: path.to_string() }))
+    }
+}
+
+/// A caller's write stream. Dropped without `close`, it is abandoned
+/// (`writer_close` with `commit` false).
+struct StreamWriter {
+    medium: Arc<ForeignMedium>,
+    handle: *mut c_void,
+    path: String,
+    open: bool,
+}
+
+// The header lets the library use a stream from any thread, one at a time.
+unsafe impl Send for StreamWriter {}
+
+impl StreamWriter {
+    fn finish(&mut self, commit: bool) -> io::Result<()> {
+        if !self.open {
+            return Ok(());
+        }
+        self.open = false;
+        let t = &self.medium.table;
+        let close = t.writer_close.expect("checked at open");
+        self.medium.run("writer_close", &self.path, |c| unsafe { close(t.user_data, self.handle, commit, c) }).map(drop)
+    }
+}
+
+impl Write for StreamWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.open {
+            return Err(io::Error::other("write after close"));
+        }
+        let t = &self.medium.table;
+        let write = t.writer_write.expect("checked at open");
+        self.medium
+            .run("writer_write", &self.path, |c| unsafe { write(t.user_data, self.handle, buf.as_ptr(), buf.len(), c) })?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl WriteCloser for StreamWriter {
+    fn close(mut self: Box<Self>) -> io::Result<()> {
+        self.finish(true)
+    }
+}
+
+impl Drop for StreamWriter {
+    fn drop(&mut self) {
+        let _ = self.finish(false);
+    }
+}
+
+/// A caller's read stream, released when dropped.
+struct StreamReader {
+    medium: Arc<ForeignMedium>,
+    handle: *mut c_void,
+    path: String,
+}
+
+unsafe impl Send for StreamReader {}
+
+impl Read for StreamReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let t = &self.medium.table;
+        let read = t.reader_read.expect("checked at open");
+        let mut n: i64 = 0;
+        let result = self.medium.run("reader_read", &self.path, |c| {
+            n = unsafe { read(t.user_data, self.handle, buf.as_mut_ptr(), buf.len(), c) };
+            if n < 0 {
+                STORE_MEDIUM_ERROR
+            } else {
+                STORE_MEDIUM_OK
+            }
+        });
+        result?;
+        let n = n as usize;
+        if n > buf.len() {
+            return Err(io::Error::other(format!("medium reader_read reported {n} bytes for a {}-byte buffer", buf.len())));
+        }
+        Ok(n)
+    }
+}
+
+impl Drop for StreamReader {
+    fn drop(&mut self) {
+        let t = &self.medium.table;
+        if let Some(close) = t.reader_close {
+            unsafe { close(t.user_data, self.handle) }
+        }
     }
 }
 
@@ -416,19 +578,19 @@ impl Medium for ForeignShared {
         self.0.stat(path)
     }
     fn open(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
-        self.0.open(path)
+        self.reader(path)
     }
     fn create(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
-        Ok(self.writer(path, false))
+        self.writer(path, false)
     }
     fn append(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
-        Ok(self.writer(path, true))
+        self.writer(path, true)
     }
     fn read_stream(&self, path: &str) -> io::Result<Box<dyn Read + Send>> {
-        self.0.open(path)
+        self.reader(path)
     }
     fn write_stream(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
-        Ok(self.writer(path, false))
+        self.writer(path, false)
     }
     fn exists(&self, path: &str) -> bool {
         self.0.exists(path)
@@ -483,6 +645,17 @@ pub unsafe extern "C" fn store_medium_call_add_entry(
     })
 }
 
+/// Hands the library the stream an `open_writer` or `open_reader` callback
+/// opened; the library passes it back to the stream callbacks. Call it from
+/// inside the callback, on its thread, before returning `STORE_MEDIUM_OK`.
+#[no_mangle]
+pub unsafe extern "C" fn store_medium_call_set_handle(call: *mut store_medium_call, handle: *mut c_void) -> store_status {
+    super::boundary::call(|| {
+        call_ref(call)?.state.borrow_mut().handle = handle;
+        Ok(())
+    })
+}
+
 /// Says why a callback failed (copied; invalid UTF-8 is replaced). The
 /// message becomes the cause in the store's error text. Call it from inside
 /// the callback, on its thread, before returning a non-OK status.
@@ -492,6 +665,43 @@ pub unsafe extern "C" fn store_medium_call_set_error(call: *mut store_medium_cal
         let c = call_ref(call)?;
         let message = String::from_utf8_lossy(bytes(message, len, "message")?).into_owned();
         c.state.borrow_mut().error = Some(message);
+        Ok(())
+    })
+}
+
+/// Streams the file `source_path` on `source` to `destination_path` on
+/// `destination` (go-io `Copy`): read with the source's reader callbacks,
+/// written with the destination's writer callbacks, so any size passes in
+/// bounded memory when both media have stream callbacks (else through
+/// `read`/`write`). The destination is committed only after the last byte;
+/// on failure its writer is abandoned. Writes the byte count to `*copied`
+/// (may be NULL).
+///
+/// Ownership: the library takes both tables for the call and runs each
+/// one's `release` exactly once before returning, whatever the outcome (so
+/// give the same medium twice only if its release tolerates two calls).
+/// Any thread; callbacks run on the calling thread.
+#[no_mangle]
+pub unsafe extern "C" fn store_medium_copy(
+    source: *const store_medium_vtable,
+    source_path: *const u8,
+    source_path_len: usize,
+    destination: *const store_medium_vtable,
+    destination_path: *const u8,
+    destination_path_len: usize,
+    copied: *mut u64,
+) -> store_status {
+    call(|| {
+        const OP: &str = "store.CopyMedium";
+        let from = adopt_medium(source).map_err(|e| e.wrap(format_args!("{OP}: source")));
+        let to = adopt_medium(destination).map_err(|e| e.wrap(format_args!("{OP}: destination")));
+        let (from, to) = (from?, to?);
+        let source_path = text(source_path, source_path_len, "source_path")?;
+        let destination_path = text(destination_path, destination_path_len, "destination_path")?;
+        let n = crate::media::copy(&*from, source_path, &*to, destination_path)?;
+        if !copied.is_null() {
+            copied.write(n);
+        }
         Ok(())
     })
 }

@@ -7,11 +7,13 @@
 //! C ABI (`store_medium_vtable`).
 
 mod backing;
+mod copy;
 mod local;
 mod medium;
 mod memory;
 
 pub(crate) use backing::MediumBacking;
+pub use copy::copy;
 pub use local::LocalMedium;
 pub use medium::{FileInfo, Medium, SharedMedium, WriteCloser, DEFAULT_FILE_MODE};
 pub use memory::MemoryMedium;

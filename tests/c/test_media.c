@@ -29,6 +29,10 @@ typedef struct mem_medium {
     int writes;
     bool fail_writes;
     bool fail_reads;
+    int commits;        /* stream writers closed with commit */
+    int abandons;       /* stream writers closed without commit */
+    int readers_closed;
+    size_t fail_stream_after; /* writer_write fails once this many bytes were written (0 = never) */
 } mem_medium;
 
 static void mem_init(mem_medium *m) {
@@ -117,6 +121,101 @@ static void mem_release(void *ud) {
     pthread_mutex_unlock(&m->lock);
 }
 
+/* ---- stream callbacks ---- */
+
+typedef struct mem_writer {
+    char path[256];
+    uint8_t *buf;
+    size_t len;
+} mem_writer;
+
+typedef struct mem_reader {
+    uint8_t *data;
+    size_t len, pos;
+} mem_reader;
+
+static int32_t mem_open_writer(void *ud, const uint8_t *path, size_t len, uint32_t flags, store_medium_call *call) {
+    mem_medium *m = ud;
+    mem_writer *w = calloc(1, sizeof *w);
+    snprintf(w->path, sizeof w->path, "%.*s", (int)len, (const char *)path);
+    if (flags == STORE_MEDIUM_APPEND) {
+        pthread_mutex_lock(&m->lock);
+        mem_file *f = mem_find(m, path, len);
+        if (f && f->len) {
+            w->buf = malloc(f->len);
+            memcpy(w->buf, f->data, f->len);
+            w->len = f->len;
+        }
+        pthread_mutex_unlock(&m->lock);
+    }
+    return store_medium_call_set_handle(call, w) == STORE_OK ? STORE_MEDIUM_OK : STORE_MEDIUM_ERROR;
+}
+
+static int32_t mem_writer_write(void *ud, void *writer, const uint8_t *data, size_t len, store_medium_call *call) {
+    mem_medium *m = ud;
+    mem_writer *w = writer;
+    if (m->fail_stream_after && w->len + len > m->fail_stream_after) return fail_with(call, "quota exceeded on the medium");
+    w->buf = realloc(w->buf, w->len + len ? w->len + len : 1);
+    memcpy(w->buf + w->len, data, len);
+    w->len += len;
+    return STORE_MEDIUM_OK;
+}
+
+static int32_t mem_writer_close(void *ud, void *writer, bool commit, store_medium_call *call) {
+    mem_medium *m = ud;
+    mem_writer *w = writer;
+    int32_t rc = STORE_MEDIUM_OK;
+    if (commit) {
+        rc = mem_write(ud, (const uint8_t *)w->path, strlen(w->path), w->buf ? w->buf : (const uint8_t *)"", w->len, call);
+        pthread_mutex_lock(&m->lock);
+        m->commits++;
+        pthread_mutex_unlock(&m->lock);
+    } else {
+        pthread_mutex_lock(&m->lock);
+        m->abandons++;
+        pthread_mutex_unlock(&m->lock);
+    }
+    free(w->buf);
+    free(w);
+    return rc;
+}
+
+static int32_t mem_open_reader(void *ud, const uint8_t *path, size_t len, store_medium_call *call) {
+    mem_medium *m = ud;
+    pthread_mutex_lock(&m->lock);
+    mem_file *f = mem_find(m, path, len);
+    mem_reader *r = NULL;
+    if (f) {
+        r = calloc(1, sizeof *r);
+        r->data = malloc(f->len ? f->len : 1);
+        memcpy(r->data, f->data, f->len);
+        r->len = f->len;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (!r) return STORE_MEDIUM_NOT_FOUND;
+    store_medium_call_set_handle(call, r);
+    return STORE_MEDIUM_OK;
+}
+
+static int64_t mem_reader_read(void *ud, void *reader, uint8_t *buf, size_t cap, store_medium_call *call) {
+    (void)ud, (void)call;
+    mem_reader *r = reader;
+    size_t n = r->len - r->pos < cap ? r->len - r->pos : cap;
+    memcpy(buf, r->data + r->pos, n);
+    r->pos += n;
+    return (int64_t)n;
+}
+
+static void mem_reader_close(void *ud, void *reader) {
+    mem_medium *m = ud;
+    mem_reader *r = reader;
+    free(r->data);
+    free(r);
+    pthread_mutex_lock(&m->lock);
+    m->readers_closed++;
+    pthread_mutex_unlock(&m->lock);
+}
+
 static store_medium_vtable mem_vtable(mem_medium *m) {
     store_medium_vtable v;
     memset(&v, 0, sizeof v);
@@ -129,6 +228,18 @@ static store_medium_vtable mem_vtable(mem_medium *m) {
     v.ensure_dir = mem_ok;
     v.delete_path = mem_ok;
     v.rename = mem_rename;
+    return v;
+}
+
+/* The same medium with stream callbacks. */
+static store_medium_vtable mem_stream_vtable(mem_medium *m) {
+    store_medium_vtable v = mem_vtable(m);
+    v.open_writer = mem_open_writer;
+    v.writer_write = mem_writer_write;
+    v.writer_close = mem_writer_close;
+    v.open_reader = mem_open_reader;
+    v.reader_read = mem_reader_read;
+    v.reader_close = mem_reader_close;
     return v;
 }
 
@@ -299,6 +410,74 @@ static void call_helpers_reject_null(void) {
     CHECK_ERR(store_medium_call_set_error(NULL, STORE_STR("x")), STORE_INVALID_ARGUMENT, "call is NULL");
     CHECK_ERR(store_medium_call_add_entry(NULL, STORE_STR("x"), 0, 0644, 0, false), STORE_INVALID_ARGUMENT,
               "call is NULL");
+    CHECK_ERR(store_medium_call_set_handle(NULL, NULL), STORE_INVALID_ARGUMENT, "call is NULL");
+}
+
+/* ---- copying between media (streams) ------------------------------------- */
+
+static void put_file(mem_medium *m, const char *path, size_t len) {
+    uint8_t *data = malloc(len);
+    for (size_t i = 0; i < len; i++) data[i] = (uint8_t)(i % 251);
+    store_medium_call *no_call = NULL;
+    mem_write(m, (const uint8_t *)path, strlen(path), data, len, no_call);
+    free(data);
+}
+
+static void copy_streams_between_media(void) {
+    mem_medium a, b;
+    mem_init(&a);
+    mem_init(&b);
+    const size_t size = 300000; /* several 64 KiB chunks */
+    put_file(&a, "big.bin", size);
+    int writes_before = b.writes;
+
+    /* Streams on both sides. */
+    store_medium_vtable va = mem_stream_vtable(&a), vb = mem_stream_vtable(&b);
+    uint64_t copied = 0;
+    CHECK_OK(store_medium_copy(&va, STORE_STR("big.bin"), &vb, STORE_STR("copy.bin"), &copied));
+    CHECK_INT(copied, size);
+    mem_file *f = mem_find(&b, (const uint8_t *)"copy.bin", 8);
+    CHECK(f && f->len == size && f->data[size - 1] == (uint8_t)((size - 1) % 251));
+    CHECK_INT(b.commits, 1);
+    CHECK_INT(a.readers_closed, 1);
+    CHECK_INT(releases(&a), 1);
+    CHECK_INT(releases(&b), 1);
+    CHECK_INT(b.writes - writes_before, 1); /* one publish at commit */
+
+    /* No stream callbacks on the destination: buffered through write. */
+    va = mem_stream_vtable(&a);
+    store_medium_vtable plain = mem_vtable(&b);
+    CHECK_OK(store_medium_copy(&va, STORE_STR("big.bin"), &plain, STORE_STR("plain.bin"), NULL));
+    CHECK(mem_find(&b, (const uint8_t *)"plain.bin", 9) != NULL);
+
+    /* A failing write abandons the stream: nothing is published. */
+    b.fail_stream_after = 100000;
+    va = mem_stream_vtable(&a);
+    vb = mem_stream_vtable(&b);
+    CHECK_ERR(store_medium_copy(&va, STORE_STR("big.bin"), &vb, STORE_STR("broken.bin"), NULL), STORE_IO,
+              "store.CopyMedium: write broken.bin: quota exceeded on the medium");
+    CHECK(mem_find(&b, (const uint8_t *)"broken.bin", 10) == NULL);
+    CHECK_INT(b.abandons, 1);
+    CHECK_INT(a.readers_closed, 3);
+
+    /* A missing source. */
+    va = mem_stream_vtable(&a);
+    vb = mem_stream_vtable(&b);
+    CHECK_ERR(store_medium_copy(&va, STORE_STR("nope"), &vb, STORE_STR("x"), NULL), STORE_NOT_FOUND,
+              "store.CopyMedium: open source nope");
+    CHECK_INT(releases(&a), 4);
+    CHECK_INT(releases(&b), 4);
+
+    /* A bad table releases the good one. */
+    va = mem_stream_vtable(&a);
+    vb = mem_stream_vtable(&b);
+    vb.write = NULL;
+    CHECK_ERR(store_medium_copy(&va, STORE_STR("big.bin"), &vb, STORE_STR("x"), NULL), STORE_INVALID_ARGUMENT,
+              "store.CopyMedium: destination: store: medium.write is NULL");
+    CHECK_INT(releases(&a), 5);
+    CHECK_INT(releases(&b), 5);
+    mem_destroy(&a);
+    mem_destroy(&b);
 }
 
 /* ---- line protocol ------------------------------------------------------- */
@@ -335,6 +514,7 @@ int main(int argc, char **argv) {
         TEST(release_runs_once_when_open_fails),
         TEST(size_rule),
         TEST(call_helpers_reject_null),
+        TEST(copy_streams_between_media),
         TEST(line_protocol_from_rows),
     };
     return check_run("media", tests, sizeof tests / sizeof tests[0], argc, argv);

@@ -10,6 +10,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"runtime/cgo"
 	"unsafe"
@@ -183,4 +184,98 @@ func goMediumExists(h C.uintptr_t, path *C.uint8_t, pathLen C.size_t) C.int32_t 
 //export goMediumIsDir
 func goMediumIsDir(h C.uintptr_t, path *C.uint8_t, pathLen C.size_t) C.int32_t {
 	return mediumTest(func() bool { return mediumOf(h).IsDir(goText(path, pathLen)) })
+}
+
+// Streams: each open reader or writer is a cgo handle the library holds
+// until it closes the stream (exactly once).
+
+//export goMediumOpenWriter
+func goMediumOpenWriter(h C.uintptr_t, path *C.uint8_t, pathLen C.size_t, flags C.uint32_t, call *C.store_medium_call, writer *C.uintptr_t) C.int32_t {
+	return mediumRun(call, func() error {
+		m, p := mediumOf(h), goText(path, pathLen)
+		var w io.WriteCloser
+		var err error
+		if flags == C.STORE_MEDIUM_APPEND {
+			w, err = m.Append(p)
+		} else {
+			w, err = m.WriteStream(p)
+		}
+		if err == nil {
+			*writer = C.uintptr_t(cgo.NewHandle(w))
+		}
+		return err
+	})
+}
+
+//export goMediumWriterWrite
+func goMediumWriterWrite(h C.uintptr_t, writer C.uintptr_t, data *C.uint8_t, n C.size_t, call *C.store_medium_call) C.int32_t {
+	return mediumRun(call, func() error {
+		w := cgo.Handle(writer).Value().(io.WriteCloser)
+		if n == 0 {
+			return nil
+		}
+		// io.Writer must not keep p, so the library's buffer is lent, not copied.
+		_, err := w.Write(unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n)))
+		return err
+	})
+}
+
+// goMediumWriterClose closes the writer whether the library commits or
+// abandons it: io.WriteCloser has no abort.
+//
+//export goMediumWriterClose
+func goMediumWriterClose(h C.uintptr_t, writer C.uintptr_t, commit C.uint8_t, call *C.store_medium_call) C.int32_t {
+	handle := cgo.Handle(writer)
+	defer handle.Delete()
+	return mediumRun(call, func() error { return handle.Value().(io.WriteCloser).Close() })
+}
+
+//export goMediumOpenReader
+func goMediumOpenReader(h C.uintptr_t, path *C.uint8_t, pathLen C.size_t, call *C.store_medium_call, reader *C.uintptr_t) C.int32_t {
+	return mediumRun(call, func() error {
+		r, err := mediumOf(h).ReadStream(goText(path, pathLen))
+		if err == nil {
+			*reader = C.uintptr_t(cgo.NewHandle(r))
+		}
+		return err
+	})
+}
+
+// goMediumReaderRead fills buf; 0 means the end, -1 an error (reported
+// through call). A reader that returns (0, nil) is asked again, a bounded
+// number of times, so it is not mistaken for the end.
+//
+//export goMediumReaderRead
+func goMediumReaderRead(h C.uintptr_t, reader C.uintptr_t, buf *C.uint8_t, capacity C.size_t, call *C.store_medium_call) (n C.int64_t) {
+	status := mediumRun(call, func() error {
+		r := cgo.Handle(reader).Value().(io.ReadCloser)
+		view := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(capacity))
+		for range 100 {
+			got, err := r.Read(view)
+			if got > 0 {
+				n = C.int64_t(got)
+				return nil
+			}
+			if err == io.EOF {
+				n = 0
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return io.ErrNoProgress
+	})
+	if status != C.STORE_MEDIUM_OK {
+		return -1
+	}
+	return n
+}
+
+//export goMediumReaderClose
+func goMediumReaderClose(h C.uintptr_t, reader C.uintptr_t) {
+	handle := cgo.Handle(reader)
+	defer handle.Delete()
+	defer func() { _ = recover() }()
+	_ = handle.Value().(io.ReadCloser).Close()
 }

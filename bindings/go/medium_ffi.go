@@ -13,6 +13,22 @@ import (
 	"unsafe"
 )
 
+// CopyMedium streams sourcePath on source to destinationPath on
+// destination (go-io's Copy) through the media's ReadStream and
+// WriteStream, so a file of any size passes in bounded memory. The
+// destination writer is closed after the last byte; on a failure it is
+// closed early (Go writers have no abort), so write to a temporary name
+// and Rename when a half-written file must never be visible. A missing
+// source matches NotFoundError.
+func CopyMedium(source Medium, sourcePath string, destination Medium, destinationPath string) error {
+	if source == nil || destination == nil {
+		return usageError("store.CopyMedium", "medium is nil")
+	}
+	r := C.go_medium_copy(C.uintptr_t(cgo.NewHandle(source)), sourcePath,
+		C.uintptr_t(cgo.NewHandle(destination)), destinationPath)
+	return resultErr(r)
+}
+
 // cOpenWithMedium hands c.Medium to the library as a callback table. The
 // cgo handle keeps the medium reachable until the library releases it.
 func cOpenWithMedium(path string, c StoreConfig) (unsafe.Pointer, kvHandle, error) {

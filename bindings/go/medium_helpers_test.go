@@ -21,6 +21,9 @@ type memoryMedium struct {
 	failWrites error
 	failReads  error
 	panicOn    string
+	// failStreamAfter makes stream writes fail past this many bytes (0 = never).
+	failStreamAfter int
+	closes          int
 }
 
 func newMemoryMedium() *memoryMedium {
@@ -58,10 +61,17 @@ type memWriter struct {
 	append bool
 }
 
-func (w *memWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
+func (w *memWriter) Write(p []byte) (int, error) {
+	if limit := w.m.failStreamAfter; limit > 0 && w.buf.Len()+len(p) > limit {
+		return 0, errors.New("quota exceeded on the medium")
+	}
+	return w.buf.Write(p)
+}
+
 func (w *memWriter) Close() error {
 	w.m.mu.Lock()
 	defer w.m.mu.Unlock()
+	w.m.closes++
 	if w.append {
 		w.m.files[w.path] += w.buf.String()
 	} else {

@@ -197,3 +197,41 @@ func TestMedium_ExportLineProtocol_Good(t *testing.T) {
 		t.Fatalf("row without fields = %v", err)
 	}
 }
+
+func TestMedium_CopyMedium_Good_StreamsBetweenMedia(t *testing.T) {
+	source, destination := newMemoryMedium(), newMemoryMedium()
+	var big strings.Builder
+	for i := 0; big.Len() < 300_000; i++ {
+		big.WriteByte(byte(i % 251))
+	}
+	source.files["data.bin"] = big.String()
+	if err := CopyMedium(source, "data.bin", destination, "backup/data.bin"); err != nil {
+		t.Fatalf("CopyMedium: %v", err)
+	}
+	if got, _ := destination.file("backup/data.bin"); got != big.String() {
+		t.Fatalf("copied %d bytes, want %d", len(got), big.Len())
+	}
+	if destination.writeCount() != 0 {
+		t.Fatal("the copy went through Write instead of WriteStream")
+	}
+}
+
+func TestMedium_CopyMedium_Bad_Failures(t *testing.T) {
+	source, destination := newMemoryMedium(), newMemoryMedium()
+	err := CopyMedium(source, "nope", destination, "x")
+	if !errors.Is(err, NotFoundError) || !strings.HasPrefix(err.Error(), "store.CopyMedium: open source nope") {
+		t.Fatalf("missing source = %v", err)
+	}
+	source.files["data.bin"] = strings.Repeat("x", 200_000)
+	destination.failStreamAfter = 100_000
+	err = CopyMedium(source, "data.bin", destination, "dst")
+	if err == nil || err.Error() != "store.CopyMedium: write dst: quota exceeded on the medium" {
+		t.Fatalf("failing destination = %v", err)
+	}
+	if destination.closes != 1 {
+		t.Fatalf("the abandoned writer was closed %d times, want 1", destination.closes)
+	}
+	if err := CopyMedium(nil, "a", destination, "b"); err == nil {
+		t.Fatal("nil medium accepted")
+	}
+}

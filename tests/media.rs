@@ -178,3 +178,47 @@ fn medium_local_medium_round_trip() {
     assert!(dir.path().join("nested/dir/app.db").is_file());
     assert_eq!(open_on(&medium, "nested/dir/app.db").get("g", "k").unwrap(), b"v");
 }
+
+/// The child side of `medium_local_write_survives_kill_9`: rewrites one
+/// file forever, alternating two contents of different sizes.
+fn rewrite_forever(dir: &str) -> ! {
+    let medium = store::LocalMedium::rooted(dir).unwrap();
+    let (a, b) = (vec![b'a'; 1 << 20], vec![b'b'; 2 << 20]);
+    loop {
+        medium.write("state.bin", &a).unwrap();
+        medium.write("state.bin", &b).unwrap();
+    }
+}
+
+#[test]
+fn medium_local_write_survives_kill_9() {
+    if let Ok(dir) = std::env::var("STORE_MEDIA_KILL_CHILD") {
+        rewrite_forever(&dir);
+    }
+    let dir = common::temp_dir();
+    let me = std::env::current_exe().unwrap();
+    // Kill at varied moments until three kills landed after the first
+    // publish (a slow machine may need more rounds to get there).
+    let mut seen = 0;
+    for round in 0..40u64 {
+        if seen == 3 {
+            break;
+        }
+        let mut child = std::process::Command::new(&me)
+            .args(["--exact", "medium_local_write_survives_kill_9", "--nocapture", "--test-threads=1"])
+            .env("STORE_MEDIA_KILL_CHILD", dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(60 + 37 * (round % 6)));
+        child.kill().unwrap(); // SIGKILL: no destructor, no cleanup
+        child.wait().unwrap();
+        let Ok(content) = std::fs::read(dir.path().join("state.bin")) else { continue };
+        let whole_a = content.len() == 1 << 20 && content.iter().all(|&c| c == b'a');
+        let whole_b = content.len() == 2 << 20 && content.iter().all(|&c| c == b'b');
+        assert!(whole_a || whole_b, "round {round}: a torn file of {} bytes", content.len());
+        seen += 1;
+    }
+    assert!(seen > 0, "no kill landed after a publish");
+}

@@ -737,3 +737,129 @@ pub unsafe extern "C" fn store_open_with_medium(
         put(out, Box::into_raw(Box::new(store_db { kv: store_kv { obj: KvObject::Store(store) } })), "out")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The bridge from a callback table to `Medium`, driven from Rust with
+    //! `extern "C"` callbacks over a `MemoryMedium` (the C, Go, C# and C++
+    //! tests cover the store paths; these cover the members the store does
+    //! not call).
+    use super::*;
+    use crate::media::MemoryMedium;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static RELEASED: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe fn mem<'a>(u: *mut c_void) -> &'a MemoryMedium {
+        &*(u as *const MemoryMedium)
+    }
+    unsafe fn path<'a>(p: *const u8, n: usize) -> &'a str {
+        std::str::from_utf8(std::slice::from_raw_parts(p, n)).unwrap()
+    }
+    unsafe fn status(c: *mut store_medium_call, r: io::Result<()>) -> i32 {
+        match r {
+            Ok(()) => STORE_MEDIUM_OK,
+            Err(e) => {
+                let m = e.to_string();
+                store_medium_call_set_error(c, m.as_ptr(), m.len());
+                if e.kind() == io::ErrorKind::NotFound {
+                    STORE_MEDIUM_NOT_FOUND
+                } else {
+                    STORE_MEDIUM_ERROR
+                }
+            }
+        }
+    }
+    unsafe extern "C" fn read(u: *mut c_void, p: *const u8, n: usize, c: *mut store_medium_call) -> i32 {
+        let r = mem(u).read(path(p, n)).map(|d| {
+            store_medium_call_write(c, d.as_ptr(), d.len());
+        });
+        status(c, r)
+    }
+    unsafe extern "C" fn write(u: *mut c_void, p: *const u8, n: usize, d: *const u8, dn: usize, c: *mut store_medium_call) -> i32 {
+        status(c, mem(u).write(path(p, n), std::slice::from_raw_parts(d, dn)))
+    }
+    unsafe extern "C" fn ensure_dir(u: *mut c_void, p: *const u8, n: usize, c: *mut store_medium_call) -> i32 {
+        status(c, mem(u).ensure_dir(path(p, n)))
+    }
+    unsafe extern "C" fn delete(u: *mut c_void, p: *const u8, n: usize, c: *mut store_medium_call) -> i32 {
+        status(c, mem(u).delete(path(p, n)))
+    }
+    unsafe extern "C" fn rename(u: *mut c_void, a: *const u8, an: usize, b: *const u8, bn: usize, c: *mut store_medium_call) -> i32 {
+        status(c, mem(u).rename(path(a, an), path(b, bn)))
+    }
+    unsafe extern "C" fn exists(u: *mut c_void, p: *const u8, n: usize) -> i32 {
+        mem(u).exists(path(p, n)) as i32
+    }
+    unsafe extern "C" fn entries(u: *mut c_void, p: *const u8, n: usize, c: *mut store_medium_call, list: bool) -> i32 {
+        let infos = if list { mem(u).list(path(p, n)) } else { mem(u).stat(path(p, n)).map(|i| vec![i]) };
+        let r = infos.map(|infos| {
+            // Reported in reverse: the bridge sorts listings.
+            for i in infos.iter().rev() {
+                store_medium_call_add_entry(c, i.name.as_ptr(), i.name.len(), i.size, i.mode, i.modified_ms, i.is_dir);
+            }
+        });
+        status(c, r)
+    }
+    unsafe extern "C" fn list(u: *mut c_void, p: *const u8, n: usize, c: *mut store_medium_call) -> i32 {
+        entries(u, p, n, c, true)
+    }
+    unsafe extern "C" fn stat(u: *mut c_void, p: *const u8, n: usize, c: *mut store_medium_call) -> i32 {
+        entries(u, p, n, c, false)
+    }
+    unsafe extern "C" fn release(u: *mut c_void) {
+        drop(Box::from_raw(u as *mut MemoryMedium));
+        RELEASED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn table(memory: &MemoryMedium) -> store_medium_vtable {
+        let mut v: store_medium_vtable = unsafe { std::mem::zeroed() };
+        v.struct_size = std::mem::size_of::<store_medium_vtable>() as u32;
+        v.user_data = Box::into_raw(Box::new(memory.clone())) as *mut c_void;
+        v.release = Some(release);
+        v.read = Some(read);
+        v.write = Some(write);
+        v.ensure_dir = Some(ensure_dir);
+        v.delete_path = Some(delete);
+        v.rename = Some(rename);
+        v.exists = Some(exists);
+        v
+    }
+
+    #[test]
+    fn optional_members_and_fallbacks() {
+        let memory = MemoryMedium::new();
+        memory.write("d/b", b"22").unwrap();
+        memory.write("d/a", b"1").unwrap();
+        let before = RELEASED.load(Ordering::SeqCst);
+        {
+            let bare = unsafe { adopt_medium(&table(&memory)) }.unwrap();
+            assert_eq!(bare.read("d/a").unwrap(), b"1");
+            assert_eq!(bare.list("d").unwrap_err().kind(), io::ErrorKind::Unsupported);
+            assert_eq!(bare.delete_all("d").unwrap_err().to_string(), "medium does not implement delete_all");
+            assert_eq!(bare.write_mode("x", b"", 0o600).unwrap_err().kind(), io::ErrorKind::Unsupported);
+            assert!(!bare.is_file("d/a"), "no is_file and no stat: unknown counts as no");
+            let mut s = String::new();
+            bare.open("d/b").unwrap().read_to_string(&mut s).unwrap();
+            assert_eq!(s, "22", "open without stream callbacks reads whole");
+            let mut w = bare.append("d/a").unwrap();
+            w.write_all(b"+").unwrap();
+            w.close().unwrap();
+            assert_eq!(memory.read("d/a").unwrap(), b"1+", "append without stream callbacks");
+            let e = bare.read("missing").unwrap_err();
+            assert_eq!((e.kind(), e.to_string()), (io::ErrorKind::NotFound, "path not found: missing".to_string()));
+
+            let mut t = table(&memory);
+            t.list = Some(list);
+            t.stat = Some(stat);
+            let full = unsafe { adopt_medium(&t) }.unwrap();
+            let names: Vec<_> = full.list("d").unwrap().into_iter().map(|i| i.name).collect();
+            assert_eq!(names, ["a", "b"], "sorted");
+            assert!(full.is_file("d/a") && !full.is_dir("d/a"), "via stat");
+            assert!(full.is_dir("d") && !full.is_file("d"));
+            assert_eq!(full.stat("d/b").unwrap().size, 2);
+            assert_eq!(full.stat("zz").unwrap_err().kind(), io::ErrorKind::NotFound);
+        }
+        assert_eq!(RELEASED.load(Ordering::SeqCst) - before, 2, "each table released once");
+    }
+}

@@ -149,7 +149,7 @@ impl Medium for MemoryMedium {
         let prefix = dir_prefix(path);
         let busy = tree.files.keys().any(|k| k.starts_with(&prefix)) || tree.dirs.iter().any(|d| d.starts_with(&prefix));
         if busy {
-            return Err(io::Error::new(io::ErrorKind::Other, format!("directory not empty: {path}")));
+            return Err(io::Error::other(format!("directory not empty: {path}")));
         }
         tree.dirs.remove(path);
         Ok(())

@@ -5,6 +5,7 @@ use super::boundary::{call, store_status};
 use super::db::{config_from, store_options};
 use super::events::store_release_callback;
 use super::handles::{store_db, store_kv, KvObject};
+use super::sized::{read_in, Growable};
 use super::types::{bytes, need, put, text};
 use crate::{Error, Result, Store};
 use crate::media::{FileInfo, Medium, SharedMedium, WriteCloser};
@@ -121,8 +122,9 @@ pub type store_medium_reader_close_fn = Option<unsafe extern "C" fn(user_data: *
 /// A storage medium supplied by the caller (go-store's `Medium`): a table
 /// of callbacks plus `user_data`, handed to `store_open_with_medium`.
 ///
-/// Set `struct_size` to `sizeof(store_medium_vtable)`; later versions append
-/// members and treat those past the caller's size as NULL. Every path is
+/// Set `struct_size` to `sizeof(store_medium_vtable)`; a smaller size is
+/// refused. Later versions append members and treat those past the
+/// caller's size as NULL. Every path is
 /// UTF-8 text of `*_len` bytes followed by a NUL the length does not count;
 /// contents are bytes. Paths and contents are borrowed for the call only.
 ///
@@ -148,7 +150,8 @@ pub struct store_medium_vtable {
     pub user_data: *mut c_void,
     /// Runs exactly once with `user_data` when the library no longer needs
     /// the medium: after the store is freed, or before a failed
-    /// `store_open_with_medium` returns. May be NULL.
+    /// `store_open_with_medium` returns (unless `struct_size` is too small
+    /// to reach this member). May be NULL.
     pub release: store_release_callback,
     /// Go `Read`.
     pub read: store_medium_read_fn,
@@ -187,6 +190,23 @@ pub struct store_medium_vtable {
     pub reader_read: store_medium_reader_read_fn,
     /// Releases a stream from `open_reader`.
     pub reader_close: store_medium_reader_close_fn,
+}
+
+// The first published layout is the whole table, streams included (members
+// may be NULL); later versions append, and read_in gives a shorter caller's
+// missing members as NULL.
+unsafe impl Growable for store_medium_vtable {
+    const NAME: &'static str = "store_medium_vtable";
+    const HOW: &'static str = "set struct_size to sizeof(store_medium_vtable)";
+    const FIRST_SIZE: usize = std::mem::size_of::<store_medium_vtable>();
+    const SIZE_OFFSET: usize = std::mem::offset_of!(store_medium_vtable, struct_size);
+
+    fn defaults() -> store_medium_vtable {
+        // Every member is a nullable pointer or an integer: all-zero is valid.
+        let mut table: store_medium_vtable = unsafe { std::mem::zeroed() };
+        table.struct_size = std::mem::size_of::<store_medium_vtable>() as u32;
+        table
+    }
 }
 
 /// A caller's medium. Dropping it (when the store and every archive writer
@@ -234,19 +254,23 @@ impl ForeignMedium {
     /// Copies `min(caller size, own size)` bytes of the table; members past
     /// the caller's size stay NULL.
     unsafe fn adopt(table: *const store_medium_vtable) -> Result<ForeignMedium> {
-        let table = table.as_ref().ok_or_else(|| Error::invalid("store: medium is NULL"))?;
-        let own = std::mem::size_of::<store_medium_vtable>();
-        let head = std::mem::offset_of!(store_medium_vtable, read);
-        let given = table.struct_size as usize;
-        if given < head {
-            // Too small to hold even `release`: nothing can be released.
-            return Err(Error::invalid(format!(
-                "store: medium.struct_size is {given}; set it to sizeof(store_medium_vtable)"
-            )));
+        if table.is_null() {
+            return Err(Error::invalid("store: medium is NULL"));
         }
-        let mut copy: store_medium_vtable = std::mem::zeroed();
-        std::ptr::copy_nonoverlapping(table as *const _ as *const u8, &mut copy as *mut _ as *mut u8, given.min(own));
-        copy.struct_size = own as u32;
+        let copy = match read_in(table, "medium") {
+            Ok(copy) => copy,
+            Err(e) => {
+                // A table too small for the first layout is refused, but its
+                // `release` still runs when the caller's size covers it.
+                let given = (*table).struct_size as usize;
+                if given >= std::mem::offset_of!(store_medium_vtable, read) {
+                    if let Some(release) = (*table).release {
+                        release((*table).user_data);
+                    }
+                }
+                return Err(e);
+            }
+        };
         let medium = ForeignMedium { table: copy };
         let t = &medium.table;
         let missing = [

@@ -27,6 +27,14 @@ namespace Dappco.Store
         public IntPtr Stat;
         public IntPtr Exists;
         public IntPtr IsDir;
+        // Stream members (open_writer … reader_close): left NULL, so the
+        // library buffers streams through Read and Write.
+        public IntPtr OpenWriter;
+        public IntPtr WriterWrite;
+        public IntPtr WriterClose;
+        public IntPtr OpenReader;
+        public IntPtr ReaderRead;
+        public IntPtr ReaderClose;
     }
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]

@@ -33,7 +33,7 @@ func CopyMedium(source Medium, sourcePath string, destination Medium, destinatio
 // cgo handle keeps the medium reachable until the library releases it.
 func cOpenWithMedium(path string, c StoreConfig) (unsafe.Pointer, kvHandle, error) {
 	handle := cgo.NewHandle(c.Medium)
-	r := C.go_open_with_medium(path, C.int64_t(durationMs(c.PurgeInterval)), c.WorkspaceStateDirectory,
+	r := C.go_open_with_medium(path, C.int64_t(durationMs(c.PurgeInterval)), busyMs(c.BusyTimeout), c.WorkspaceStateDirectory,
 		c.Journal.EndpointURL, c.Journal.Organisation, c.Journal.BucketName, C.uintptr_t(handle))
 	if r.status != statusOK {
 		return nil, nil, failure(r.status, r.err)

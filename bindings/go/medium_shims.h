@@ -103,9 +103,9 @@ static store_medium_vtable go_medium_table(uintptr_t medium) {
 
 // One cgo call: build the table, open, copy the error. The library owns the
 // handle from here on and releases it exactly once, also on failure.
-static go_handle_res go_open_with_medium(_GoString_ path, int64_t purge_ms, _GoString_ dir, _GoString_ endpoint,
-		_GoString_ org, _GoString_ bucket, uintptr_t medium) {
-	store_options o = go_options(purge_ms, dir, endpoint, org, bucket);
+static go_handle_res go_open_with_medium(_GoString_ path, int64_t purge_ms, uint32_t busy_ms, _GoString_ dir,
+		_GoString_ endpoint, _GoString_ org, _GoString_ bucket, uintptr_t medium) {
+	store_options o = go_options(purge_ms, busy_ms, dir, endpoint, org, bucket);
 	store_medium_vtable v = go_medium_table(medium);
 	store_db *db = NULL;
 	go_handle_res r = { 0 };

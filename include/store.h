@@ -961,8 +961,8 @@ const char *store_event_kind_str(uint32_t kind);
  * (empty or control characters in names, a trailing backslash, a row
  * without fields) fails with `STORE_INVALID_ARGUMENT` naming the row.
  *
- * `rows` is read during the call only. On success the caller owns `*out`
- * (free with `store_bytes_free`). Any thread.
+ * Ownership: `rows` is borrowed for the call only; on success the caller
+ * owns `*out` (free with `store_bytes_free`). Thread: any.
  */
 enum store_status store_export_line_protocol(const uint8_t *rows, size_t rows_len, struct store_bytes *out);
 
@@ -1216,30 +1216,45 @@ enum store_status store_render(struct store_kv *kv, const uint8_t *template_text
 enum store_status store_purge_expired(struct store_kv *kv, int64_t *out_removed);
 
 /**
- * Appends `len` bytes to the content a `read` callback delivers (copied).
- * Call it from inside the callback, on its thread, any number of times.
+ * Appends `len` bytes to the content a `read` callback delivers, any
+ * number of times.
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `data` is copied before this returns. Thread: inside the callback, on
+ * its thread.
  */
 enum store_status store_medium_call_write(struct store_medium_call *call, const uint8_t *data, size_t len);
 
 /**
  * Reports one directory entry from a `list` callback, or the facts about
- * the path from a `stat` callback (copied). `name` is UTF-8; `mode` holds
+ * the path from a `stat` callback. `name` is UTF-8; `mode` holds
  * permission bits (0644); `modified_ms` is Unix milliseconds (0 if
- * unknown). Call it from inside the callback, on its thread.
+ * unknown).
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `name` is copied before this returns. Thread: inside the callback, on
+ * its thread.
  */
 enum store_status store_medium_call_add_entry(struct store_medium_call *call, const uint8_t *name, size_t name_len, uint64_t size, uint32_t mode, int64_t modified_ms, bool is_dir);
 
 /**
  * Hands the library the stream an `open_writer` or `open_reader` callback
- * opened; the library passes it back to the stream callbacks. Call it from
- * inside the callback, on its thread, before returning `STORE_MEDIUM_OK`.
+ * opened; the library passes it back to the stream callbacks and closes it
+ * exactly once (`writer_close`, `reader_close`).
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `handle` stays the medium's. Thread: inside the callback, on its thread,
+ * before it returns `STORE_MEDIUM_OK`.
  */
 enum store_status store_medium_call_set_handle(struct store_medium_call *call, void *handle);
 
 /**
- * Says why a callback failed (copied; invalid UTF-8 is replaced). The
- * message becomes the cause in the store's error text. Call it from inside
- * the callback, on its thread, before returning a non-OK status.
+ * Says why a callback failed (invalid UTF-8 is replaced). The message
+ * becomes the cause in the store's error text.
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `message` is copied before this returns. Thread: inside the callback, on
+ * its thread, before it returns a status other than `STORE_MEDIUM_OK`.
  */
 enum store_status store_medium_call_set_error(struct store_medium_call *call, const uint8_t *message, size_t len);
 
@@ -1252,10 +1267,12 @@ enum store_status store_medium_call_set_error(struct store_medium_call *call, co
  * on failure its writer is abandoned. Writes the byte count to `*copied`
  * (may be NULL).
  *
- * Ownership: the library takes both tables for the call and runs each
- * one's `release` exactly once before returning, whatever the outcome (so
- * give the same medium twice only if its release tolerates two calls).
- * Any thread; callbacks run on the calling thread.
+ * Ownership: the tables are copied; the library takes both media for the
+ * call and runs each one's `release` exactly once before returning,
+ * whatever the outcome (so give the same medium twice only if its release
+ * tolerates two calls). The paths are borrowed for the call; `copied` is
+ * written on success. Thread: any; the callbacks run on the calling
+ * thread.
  */
 enum store_status store_medium_copy(const struct store_medium_vtable *source, const uint8_t *source_path, size_t source_path_len, const struct store_medium_vtable *destination, const uint8_t *destination_path, size_t destination_path_len, uint64_t *copied);
 
@@ -1270,9 +1287,10 @@ enum store_status store_medium_copy(const struct store_medium_vtable *source, co
  *
  * Ownership: the library takes the medium whatever the outcome; `release`
  * runs exactly once, after `store_free` (when nothing uses the medium any
- * more) or before this function returns an error. `medium` itself is
- * copied; the caller may reuse the struct. `options` may be NULL. On
- * success the caller owns `*out` (free with `store_free`). Any thread.
+ * more) or before this function returns an error. The `medium` table
+ * itself is copied, as are `path` and `options` (which may be NULL). On
+ * success the caller owns `*out` (free with `store_free`). Thread: any;
+ * the medium's callbacks run on the threads that open and close the store.
  */
 enum store_status store_open_with_medium(const uint8_t *path, size_t path_len, const struct store_options *options, const struct store_medium_vtable *medium, struct store_db **out);
 

@@ -14,8 +14,8 @@ use crate::export::line_protocol;
 /// (empty or control characters in names, a trailing backslash, a row
 /// without fields) fails with `STORE_INVALID_ARGUMENT` naming the row.
 ///
-/// `rows` is read during the call only. On success the caller owns `*out`
-/// (free with `store_bytes_free`). Any thread.
+/// Ownership: `rows` is borrowed for the call only; on success the caller
+/// owns `*out` (free with `store_bytes_free`). Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_export_line_protocol(rows: *const u8, rows_len: usize, out: *mut store_bytes) -> store_status {
     call(|| {

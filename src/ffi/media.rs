@@ -635,8 +635,12 @@ unsafe fn call_ref<'a>(call: *mut store_medium_call) -> Result<&'a store_medium_
     call.cast_const().as_ref().ok_or_else(|| Error::invalid("store: medium call is NULL"))
 }
 
-/// Appends `len` bytes to the content a `read` callback delivers (copied).
-/// Call it from inside the callback, on its thread, any number of times.
+/// Appends `len` bytes to the content a `read` callback delivers, any
+/// number of times.
+///
+/// Ownership: `call` is the library's, valid during the callback only;
+/// `data` is copied before this returns. Thread: inside the callback, on
+/// its thread.
 #[no_mangle]
 pub unsafe extern "C" fn store_medium_call_write(call: *mut store_medium_call, data: *const u8, len: usize) -> store_status {
     super::boundary::call(|| {
@@ -648,9 +652,13 @@ pub unsafe extern "C" fn store_medium_call_write(call: *mut store_medium_call, d
 }
 
 /// Reports one directory entry from a `list` callback, or the facts about
-/// the path from a `stat` callback (copied). `name` is UTF-8; `mode` holds
+/// the path from a `stat` callback. `name` is UTF-8; `mode` holds
 /// permission bits (0644); `modified_ms` is Unix milliseconds (0 if
-/// unknown). Call it from inside the callback, on its thread.
+/// unknown).
+///
+/// Ownership: `call` is the library's, valid during the callback only;
+/// `name` is copied before this returns. Thread: inside the callback, on
+/// its thread.
 #[no_mangle]
 pub unsafe extern "C" fn store_medium_call_add_entry(
     call: *mut store_medium_call,
@@ -670,8 +678,12 @@ pub unsafe extern "C" fn store_medium_call_add_entry(
 }
 
 /// Hands the library the stream an `open_writer` or `open_reader` callback
-/// opened; the library passes it back to the stream callbacks. Call it from
-/// inside the callback, on its thread, before returning `STORE_MEDIUM_OK`.
+/// opened; the library passes it back to the stream callbacks and closes it
+/// exactly once (`writer_close`, `reader_close`).
+///
+/// Ownership: `call` is the library's, valid during the callback only;
+/// `handle` stays the medium's. Thread: inside the callback, on its thread,
+/// before it returns `STORE_MEDIUM_OK`.
 #[no_mangle]
 pub unsafe extern "C" fn store_medium_call_set_handle(call: *mut store_medium_call, handle: *mut c_void) -> store_status {
     super::boundary::call(|| {
@@ -680,9 +692,12 @@ pub unsafe extern "C" fn store_medium_call_set_handle(call: *mut store_medium_ca
     })
 }
 
-/// Says why a callback failed (copied; invalid UTF-8 is replaced). The
-/// message becomes the cause in the store's error text. Call it from inside
-/// the callback, on its thread, before returning a non-OK status.
+/// Says why a callback failed (invalid UTF-8 is replaced). The message
+/// becomes the cause in the store's error text.
+///
+/// Ownership: `call` is the library's, valid during the callback only;
+/// `message` is copied before this returns. Thread: inside the callback, on
+/// its thread, before it returns a status other than `STORE_MEDIUM_OK`.
 #[no_mangle]
 pub unsafe extern "C" fn store_medium_call_set_error(call: *mut store_medium_call, message: *const u8, len: usize) -> store_status {
     super::boundary::call(|| {
@@ -701,10 +716,12 @@ pub unsafe extern "C" fn store_medium_call_set_error(call: *mut store_medium_cal
 /// on failure its writer is abandoned. Writes the byte count to `*copied`
 /// (may be NULL).
 ///
-/// Ownership: the library takes both tables for the call and runs each
-/// one's `release` exactly once before returning, whatever the outcome (so
-/// give the same medium twice only if its release tolerates two calls).
-/// Any thread; callbacks run on the calling thread.
+/// Ownership: the tables are copied; the library takes both media for the
+/// call and runs each one's `release` exactly once before returning,
+/// whatever the outcome (so give the same medium twice only if its release
+/// tolerates two calls). The paths are borrowed for the call; `copied` is
+/// written on success. Thread: any; the callbacks run on the calling
+/// thread.
 #[no_mangle]
 pub unsafe extern "C" fn store_medium_copy(
     source: *const store_medium_vtable,
@@ -740,9 +757,10 @@ pub unsafe extern "C" fn store_medium_copy(
 ///
 /// Ownership: the library takes the medium whatever the outcome; `release`
 /// runs exactly once, after `store_free` (when nothing uses the medium any
-/// more) or before this function returns an error. `medium` itself is
-/// copied; the caller may reuse the struct. `options` may be NULL. On
-/// success the caller owns `*out` (free with `store_free`). Any thread.
+/// more) or before this function returns an error. The `medium` table
+/// itself is copied, as are `path` and `options` (which may be NULL). On
+/// success the caller owns `*out` (free with `store_free`). Thread: any;
+/// the medium's callbacks run on the threads that open and close the store.
 #[no_mangle]
 pub unsafe extern "C" fn store_open_with_medium(
     path: *const u8,

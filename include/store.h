@@ -108,6 +108,32 @@
 #define STORE_WATCH_DEFAULT_CAPACITY 16
 
 /**
+ * A medium callback succeeded.
+ */
+#define STORE_MEDIUM_OK 0
+
+/**
+ * A medium callback found no such path (Go's `fs.ErrNotExist`).
+ */
+#define STORE_MEDIUM_NOT_FOUND 1
+
+/**
+ * A medium callback failed for another reason; it may say why with
+ * `store_medium_call_set_error`.
+ */
+#define STORE_MEDIUM_ERROR 2
+
+/**
+ * `open_writer` flag: create or truncate (Go `Create`, `WriteStream`).
+ */
+#define STORE_MEDIUM_CREATE 0
+
+/**
+ * `open_writer` flag: append, creating if missing (Go `Append`).
+ */
+#define STORE_MEDIUM_APPEND 1
+
+/**
  * Major version of the library.
  */
 #define STORE_VERSION_MAJOR 0
@@ -209,6 +235,13 @@ typedef struct store_iter store_iter;
  * `store_txn_kv`; borrowed from that handle and valid until it is freed.
  */
 typedef struct store_kv store_kv;
+
+/**
+ * Where a medium callback leaves its result (file content, directory
+ * entries) and its error message. Passed to every callback; valid only
+ * until the callback returns, and only on the thread that runs it.
+ */
+typedef struct store_medium_call store_medium_call;
 
 /**
  * A namespace-scoped view of a store, with optional quotas. Safe to share
@@ -377,6 +410,22 @@ typedef void (*store_event_callback)(void *user_data, const struct store_event *
 typedef void (*store_release_callback)(void *user_data);
 
 /**
+ * An owned byte string. Always followed by a NUL byte that `len` does not
+ * count, so C may print it with `%s` when it holds no NUL. Free with
+ * `store_bytes_free`.
+ */
+typedef struct store_bytes {
+  /**
+   * First byte (never NULL after a successful call).
+   */
+  uint8_t *ptr;
+  /**
+   * Number of bytes, excluding the trailing NUL.
+   */
+  size_t len;
+} store_bytes;
+
+/**
  * One row of a list: a key and its value, both borrowed from the list.
  */
 typedef struct store_pair {
@@ -408,22 +457,6 @@ typedef struct store_pairs {
    */
   void *internal;
 } store_pairs;
-
-/**
- * An owned byte string. Always followed by a NUL byte that `len` does not
- * count, so C may print it with `%s` when it holds no NUL. Free with
- * `store_bytes_free`.
- */
-typedef struct store_bytes {
-  /**
-   * First byte (never NULL after a successful call).
-   */
-  uint8_t *ptr;
-  /**
-   * Number of bytes, excluding the trailing NUL.
-   */
-  size_t len;
-} store_bytes;
 
 /**
  * Settings for `store_compact` (go-store `CompactOptions`). Initialise with
@@ -473,6 +506,189 @@ typedef struct store_strings {
    */
   void *internal;
 } store_strings;
+
+/**
+ * `read(user_data, path, path_len, call)`: deliver the whole file with
+ * `store_medium_call_write` (any number of pieces).
+ */
+typedef int32_t (*store_medium_read_fn)(void *user_data, const uint8_t *path, size_t path_len, struct store_medium_call *call);
+
+/**
+ * `write(user_data, path, path_len, content, content_len, call)`: replace
+ * the file's content (Go `Write`, mode 0644 for a new file).
+ */
+typedef int32_t (*store_medium_write_fn)(void *user_data, const uint8_t *path, size_t path_len, const uint8_t *content, size_t content_len, struct store_medium_call *call);
+
+/**
+ * `write_mode(user_data, path, path_len, content, content_len, mode, call)`:
+ * replace the file's content with permission bits `mode` (Go `WriteMode`).
+ */
+typedef int32_t (*store_medium_write_mode_fn)(void *user_data, const uint8_t *path, size_t path_len, const uint8_t *content, size_t content_len, uint32_t mode, struct store_medium_call *call);
+
+/**
+ * A callback on one path: `ensure_dir`, `delete`, `delete_all`; `list`
+ * (one `store_medium_call_add_entry` per entry) and `stat` (exactly one).
+ */
+typedef store_medium_read_fn store_medium_path_fn;
+
+/**
+ * A yes/no question about one path (`exists`, `is_file`, `is_dir`):
+ * return 1 for yes, 0 for no.
+ */
+typedef int32_t (*store_medium_test_fn)(void *user_data, const uint8_t *path, size_t path_len);
+
+/**
+ * `rename(user_data, old_path, old_path_len, new_path, new_path_len, call)`.
+ */
+typedef int32_t (*store_medium_rename_fn)(void *user_data, const uint8_t *old_path, size_t old_path_len, const uint8_t *new_path, size_t new_path_len, struct store_medium_call *call);
+
+/**
+ * `open_writer(user_data, path, path_len, flags, call)`: open a stream for
+ * writing (`flags` is `STORE_MEDIUM_CREATE` or `STORE_MEDIUM_APPEND`) and
+ * hand it over with `store_medium_call_set_handle`.
+ */
+typedef int32_t (*store_medium_open_writer_fn)(void *user_data, const uint8_t *path, size_t path_len, uint32_t flags, struct store_medium_call *call);
+
+/**
+ * `writer_write(user_data, writer, data, len, call)`: append all `len` bytes.
+ */
+typedef int32_t (*store_medium_writer_write_fn)(void *user_data, void *writer, const uint8_t *data, size_t len, struct store_medium_call *call);
+
+/**
+ * `writer_close(user_data, writer, commit, call)`: finish the stream. With
+ * `commit` true the content should become visible at the path; false
+ * means the library abandons it (an error happened) and the medium should
+ * discard it if it can. Called exactly once per opened writer.
+ */
+typedef int32_t (*store_medium_writer_close_fn)(void *user_data, void *writer, bool commit, struct store_medium_call *call);
+
+/**
+ * `reader_read(user_data, reader, buf, cap, call)`: fill up to `cap` bytes
+ * of `buf`; return how many (0 at the end), or a negative value on error.
+ */
+typedef int64_t (*store_medium_reader_read_fn)(void *user_data, void *reader, uint8_t *buf, size_t cap, struct store_medium_call *call);
+
+/**
+ * `reader_close(user_data, reader)`: release a reader; called exactly once
+ * per opened reader.
+ */
+typedef void (*store_medium_reader_close_fn)(void *user_data, void *reader);
+
+/**
+ * A storage medium supplied by the caller (go-store's `Medium`): a table
+ * of callbacks plus `user_data`, handed to `store_open_with_medium`.
+ *
+ * Set `struct_size` to `sizeof(store_medium_vtable)`; a smaller size is
+ * refused. Later versions append members and treat those past the
+ * caller's size as NULL. Every path is
+ * UTF-8 text of `*_len` bytes followed by a NUL the length does not count;
+ * contents are bytes. Paths and contents are borrowed for the call only.
+ *
+ * Callbacks return `STORE_MEDIUM_OK`, `STORE_MEDIUM_NOT_FOUND` or
+ * `STORE_MEDIUM_ERROR` (any other value counts as an error), except the
+ * yes/no ones. They may run on any thread, several at once, for as long as
+ * the store uses the medium (its open and its close at least); they must
+ * not unwind into the library and must not call the store that uses them.
+ *
+ * Required: `read`, `write`, `exists`, `ensure_dir`, `delete`, `rename`
+ * (all the store itself calls). The others may be NULL: the matching
+ * operation then fails as unsupported (`is_file`/`is_dir` fall back to
+ * `stat`). Streams (Go `Create`, `Append`, `WriteStream`, `Open`,
+ * `ReadStream`) use `open_writer`/`writer_write`/`writer_close` and
+ * `open_reader`/`reader_read`/`reader_close` when all three of a kind are
+ * set, so large files (archives) pass through in bounded memory; otherwise
+ * the library buffers the whole content and uses `read`/`write`.
+ */
+typedef struct store_medium_vtable {
+  /**
+   * `sizeof(store_medium_vtable)` as the caller knows it.
+   */
+  uint32_t struct_size;
+  /**
+   * Passed to every callback.
+   */
+  void *user_data;
+  /**
+   * Runs exactly once with `user_data` when the library no longer needs
+   * the medium: after the store is freed, or before a failed
+   * `store_open_with_medium` returns (unless `struct_size` is too small
+   * to reach this member). May be NULL.
+   */
+  store_release_callback release;
+  /**
+   * Go `Read`.
+   */
+  store_medium_read_fn read;
+  /**
+   * Go `Write`.
+   */
+  store_medium_write_fn write;
+  /**
+   * Go `WriteMode`.
+   */
+  store_medium_write_mode_fn write_mode;
+  /**
+   * Go `EnsureDir`.
+   */
+  store_medium_path_fn ensure_dir;
+  /**
+   * Go `IsFile`.
+   */
+  store_medium_test_fn is_file;
+  /**
+   * Go `Delete`.
+   */
+  store_medium_path_fn delete_path;
+  /**
+   * Go `DeleteAll`.
+   */
+  store_medium_path_fn delete_all;
+  /**
+   * Go `Rename`.
+   */
+  store_medium_rename_fn rename;
+  /**
+   * Go `List`: one `store_medium_call_add_entry` per entry.
+   */
+  store_medium_path_fn list;
+  /**
+   * Go `Stat`: one `store_medium_call_add_entry`.
+   */
+  store_medium_path_fn stat;
+  /**
+   * Go `Exists`.
+   */
+  store_medium_test_fn exists;
+  /**
+   * Go `IsDir`.
+   */
+  store_medium_test_fn is_dir;
+  /**
+   * Opens a write stream (optional, with the next two).
+   */
+  store_medium_open_writer_fn open_writer;
+  /**
+   * Writes to a stream from `open_writer`.
+   */
+  store_medium_writer_write_fn writer_write;
+  /**
+   * Finishes or abandons a stream from `open_writer`.
+   */
+  store_medium_writer_close_fn writer_close;
+  /**
+   * Opens a read stream (optional, with the next two): hand it over with
+   * `store_medium_call_set_handle`.
+   */
+  store_medium_read_fn open_reader;
+  /**
+   * Reads from a stream from `open_reader`.
+   */
+  store_medium_reader_read_fn reader_read;
+  /**
+   * Releases a stream from `open_reader`.
+   */
+  store_medium_reader_close_fn reader_close;
+} store_medium_vtable;
 
 /**
  * Limits for a namespace; 0 means unlimited. Initialise with
@@ -765,6 +981,21 @@ void store_watch_free(struct store_watch *watch);
  * Thread: any.
  */
 const char *store_event_kind_str(uint32_t kind);
+
+/**
+ * Converts journal rows to InfluxDB line protocol, one line per row, each
+ * ending in `\n`. `rows` is UTF-8 JSON: an array of row objects (a journal
+ * query's result) or JSON lines, one row object per line (an archive's
+ * content). A row needs `measurement` and `fields` (or `fields_json`);
+ * `tags` (or `tags_json`) and `committed_at` (Unix ms, written as a
+ * nanosecond timestamp) are optional. What line protocol cannot carry
+ * (empty or control characters in names, a trailing backslash, a row
+ * without fields) fails with `STORE_INVALID_ARGUMENT` naming the row.
+ *
+ * Ownership: `rows` is borrowed for the call only; on success the caller
+ * owns `*out` (free with `store_bytes_free`). Thread: any.
+ */
+enum store_status store_export_line_protocol(const uint8_t *rows, size_t rows_len, struct store_bytes *out);
 
 /**
  * The key-value view of a store. Ownership: borrowed from `db`, valid until
@@ -1087,6 +1318,85 @@ enum store_status store_render(struct store_kv *kv, const uint8_t *template_text
  * thread at a time for a transaction view.
  */
 enum store_status store_purge_expired(struct store_kv *kv, int64_t *out_removed);
+
+/**
+ * Appends `len` bytes to the content a `read` callback delivers, any
+ * number of times.
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `data` is copied before this returns. Thread: inside the callback, on
+ * its thread.
+ */
+enum store_status store_medium_call_write(struct store_medium_call *call, const uint8_t *data, size_t len);
+
+/**
+ * Reports one directory entry from a `list` callback, or the facts about
+ * the path from a `stat` callback. `name` is UTF-8; `mode` holds
+ * permission bits (0644); `modified_ms` is Unix milliseconds (0 if
+ * unknown).
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `name` is copied before this returns. Thread: inside the callback, on
+ * its thread.
+ */
+enum store_status store_medium_call_add_entry(struct store_medium_call *call, const uint8_t *name, size_t name_len, uint64_t size, uint32_t mode, int64_t modified_ms, bool is_dir);
+
+/**
+ * Hands the library the stream an `open_writer` or `open_reader` callback
+ * opened; the library passes it back to the stream callbacks and closes it
+ * exactly once (`writer_close`, `reader_close`).
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `handle` stays the medium's. Thread: inside the callback, on its thread,
+ * before it returns `STORE_MEDIUM_OK`.
+ */
+enum store_status store_medium_call_set_handle(struct store_medium_call *call, void *handle);
+
+/**
+ * Says why a callback failed (invalid UTF-8 is replaced). The message
+ * becomes the cause in the store's error text.
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `message` is copied before this returns. Thread: inside the callback, on
+ * its thread, before it returns a status other than `STORE_MEDIUM_OK`.
+ */
+enum store_status store_medium_call_set_error(struct store_medium_call *call, const uint8_t *message, size_t len);
+
+/**
+ * Streams the file `source_path` on `source` to `destination_path` on
+ * `destination` (go-io `Copy`): read with the source's reader callbacks,
+ * written with the destination's writer callbacks, so any size passes in
+ * bounded memory when both media have stream callbacks (else through
+ * `read`/`write`). The destination is committed only after the last byte;
+ * on failure its writer is abandoned. Writes the byte count to `*copied`
+ * (may be NULL).
+ *
+ * Ownership: the tables are copied; the library takes both media for the
+ * call and runs each one's `release` exactly once before returning,
+ * whatever the outcome (so give the same medium twice only if its release
+ * tolerates two calls). The paths are borrowed for the call; `copied` is
+ * written on success. Thread: any; the callbacks run on the calling
+ * thread.
+ */
+enum store_status store_medium_copy(const struct store_medium_vtable *source, const uint8_t *source_path, size_t source_path_len, const struct store_medium_vtable *destination, const uint8_t *destination_path, size_t destination_path_len, uint64_t *copied);
+
+/**
+ * Like `store_open`, with the database kept on `medium` (go-store
+ * `WithMedium`): for a path other than `":memory:"` the file is copied
+ * from the medium to a private temp directory at open (if the medium has
+ * it) and written back whole with `medium->write` when the store closes.
+ * Nothing reaches the medium before `store_close`; if the write-back fails
+ * `store_close` reports it, the store stays closed to callers, and a later
+ * `store_close` tries again.
+ *
+ * Ownership: the library takes the medium whatever the outcome; `release`
+ * runs exactly once, after `store_free` (when nothing uses the medium any
+ * more) or before this function returns an error. The `medium` table
+ * itself is copied, as are `path` and `options` (which may be NULL). On
+ * success the caller owns `*out` (free with `store_free`). Thread: any;
+ * the medium's callbacks run on the threads that open and close the store.
+ */
+enum store_status store_open_with_medium(const uint8_t *path, size_t path_len, const struct store_options *options, const struct store_medium_vtable *medium, struct store_db **out);
 
 /**
  * Opens a view of `db` whose groups live under `namespace:` (namespace

@@ -16,8 +16,10 @@ mod archive;
 mod base;
 mod engine;
 mod events;
+pub mod export;
 mod journal;
 mod kv;
+mod media;
 mod store;
 
 pub mod ffi;
@@ -30,6 +32,7 @@ pub use archive::{ArchiveFormat, ArchiveReader, ArchivedEntry, CompactOptions, D
 pub use archive::publish::{set_fault_hook as set_compact_fault_hook, Step as CompactStep};
 pub use journal::{flux, JournalEntry, DEFAULT_JOURNAL_BUCKET};
 pub use events::{Event, EventKind, Subscription, WatchEnd, WatchQueue, Watcher, DEFAULT_WATCH_CAPACITY};
+pub use media::{copy as copy_medium, FileInfo, LocalMedium, Medium, MemoryMedium, SharedMedium, WriteCloser, DEFAULT_FILE_MODE};
 pub use kv::{is_valid_namespace, validate_scope, KeyValue, Kv, KvIter, Quota, Target, Usage, DEFAULT_GROUP, ITER_PAGE_SIZE};
 pub use store::{ScopedStore, ScopedTransaction, Store, Transaction};
 

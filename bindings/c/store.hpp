@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <iterator>
@@ -586,6 +587,156 @@ private:
     detail::handle<store_scope, store_scope_free> h_;
 };
 
+/** Thrown by a medium_interface method for a path that does not exist. */
+class medium_not_found : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/** What medium_interface::stat and list report about a path. */
+struct medium_file_info {
+    std::string name;         ///< Base name.
+    uint64_t size = 0;        ///< Length in bytes.
+    uint32_t mode = 0644;     ///< Permission bits.
+    int64_t modified_ms = 0;  ///< Unix milliseconds; 0 if unknown.
+    bool is_dir = false;      ///< A directory.
+};
+
+/**
+ * A storage backend for the database file (go-store's Medium), passed to
+ * db::open: the file is read from it at open and written back at close.
+ * Methods may run on any thread, several at once, and must not call the
+ * store that uses them. Throw medium_not_found for a missing path; any
+ * other exception's what() becomes the operation's error. The optional
+ * methods throw "not supported" unless overridden.
+ */
+class medium_interface {
+public:
+    virtual ~medium_interface() = default;
+    /** The whole content of a file. */
+    virtual std::string read(const std::string &path) = 0;
+    /** Replaces a file's content (0644 for a new file). */
+    virtual void write(const std::string &path, std::string_view content) = 0;
+    /** True when the path exists. */
+    virtual bool exists(const std::string &path) = 0;
+    /** Creates a directory and its parents. */
+    virtual void ensure_dir(const std::string &path) = 0;
+    /** Removes a file or an empty directory (go-store Delete). */
+    virtual void delete_path(const std::string &path) = 0;
+    /** Moves a file or directory. */
+    virtual void rename(const std::string &old_path, const std::string &new_path) = 0;
+    /** Replaces a file's content with permission bits mode. */
+    virtual void write_mode(const std::string &, std::string_view, uint32_t) { unsupported("write_mode"); }
+    /** True when the path is a regular file. */
+    virtual bool is_file(const std::string &path) { return exists(path) && !stat(path).is_dir; }
+    /** True when the path is a directory. */
+    virtual bool is_dir(const std::string &path) { return exists(path) && stat(path).is_dir; }
+    /** Removes a path and everything below it. */
+    virtual void delete_all(const std::string &) { unsupported("delete_all"); }
+    /** The entries of a directory. */
+    virtual std::vector<medium_file_info> list(const std::string &) { unsupported("list"); }
+    /** Facts about one path. */
+    virtual medium_file_info stat(const std::string &) { unsupported("stat"); }
+
+private:
+    [[noreturn]] static void unsupported(const char *what) {
+        throw std::runtime_error(std::string("medium does not implement ") + what);
+    }
+};
+
+namespace detail {
+
+/** The C callback table for a medium_interface; user_data owns a shared_ptr. */
+struct medium_bridge {
+    using ptr = std::shared_ptr<medium_interface>;
+
+    static medium_interface &of(void *u) { return **static_cast<ptr *>(u); }
+    static std::string text(const uint8_t *p, size_t n) { return std::string(reinterpret_cast<const char *>(p), n); }
+
+    template <class F>
+    static int32_t run(store_medium_call *call, F &&f) noexcept {
+        try {
+            f();
+            return STORE_MEDIUM_OK;
+        } catch (const medium_not_found &e) {
+            store_medium_call_set_error(call, detail::ptr(e.what()), std::strlen(e.what()));
+            return STORE_MEDIUM_NOT_FOUND;
+        } catch (const std::exception &e) {
+            store_medium_call_set_error(call, detail::ptr(e.what()), std::strlen(e.what()));
+        } catch (...) {
+        }
+        return STORE_MEDIUM_ERROR;
+    }
+
+    template <class F>
+    static int32_t test(F &&f) noexcept {
+        try {
+            return f() ? 1 : 0;
+        } catch (...) {
+            return 0;
+        }
+    }
+
+    static void add(store_medium_call *call, const medium_file_info &i) {
+        check(store_medium_call_add_entry(call, detail::ptr(i.name), i.name.size(), i.size, i.mode, i.modified_ms, i.is_dir));
+    }
+
+    static store_medium_vtable table(ptr medium) {
+        store_medium_vtable v{};
+        v.struct_size = sizeof v;
+        v.user_data = new ptr(std::move(medium));
+        v.release = [](void *u) { delete static_cast<ptr *>(u); };
+        v.read = [](void *u, const uint8_t *p, size_t n, store_medium_call *c) {
+            return run(c, [&] {
+                std::string content = of(u).read(text(p, n));
+                check(store_medium_call_write(c, detail::ptr(content), content.size()));
+            });
+        };
+        v.write = [](void *u, const uint8_t *p, size_t n, const uint8_t *d, size_t dn, store_medium_call *c) {
+            return run(c, [&] { of(u).write(text(p, n), std::string_view(reinterpret_cast<const char *>(d), dn)); });
+        };
+        v.write_mode = [](void *u, const uint8_t *p, size_t n, const uint8_t *d, size_t dn, uint32_t m, store_medium_call *c) {
+            return run(c, [&] { of(u).write_mode(text(p, n), std::string_view(reinterpret_cast<const char *>(d), dn), m); });
+        };
+        v.ensure_dir = [](void *u, const uint8_t *p, size_t n, store_medium_call *c) {
+            return run(c, [&] { of(u).ensure_dir(text(p, n)); });
+        };
+        v.is_file = [](void *u, const uint8_t *p, size_t n) { return test([&] { return of(u).is_file(text(p, n)); }); };
+        v.delete_path = [](void *u, const uint8_t *p, size_t n, store_medium_call *c) {
+            return run(c, [&] { of(u).delete_path(text(p, n)); });
+        };
+        v.delete_all = [](void *u, const uint8_t *p, size_t n, store_medium_call *c) {
+            return run(c, [&] { of(u).delete_all(text(p, n)); });
+        };
+        v.rename = [](void *u, const uint8_t *a, size_t an, const uint8_t *b, size_t bn, store_medium_call *c) {
+            return run(c, [&] { of(u).rename(text(a, an), text(b, bn)); });
+        };
+        v.list = [](void *u, const uint8_t *p, size_t n, store_medium_call *c) {
+            return run(c, [&] {
+                for (const auto &i : of(u).list(text(p, n))) add(c, i);
+            });
+        };
+        v.stat = [](void *u, const uint8_t *p, size_t n, store_medium_call *c) {
+            return run(c, [&] { add(c, of(u).stat(text(p, n))); });
+        };
+        v.exists = [](void *u, const uint8_t *p, size_t n) { return test([&] { return of(u).exists(text(p, n)); }); };
+        v.is_dir = [](void *u, const uint8_t *p, size_t n) { return test([&] { return of(u).is_dir(text(p, n)); }); };
+        return v;
+    }
+};
+
+}  // namespace detail
+
+/**
+ * Journal rows (JSON: an array of row objects, or one object per line) as
+ * InfluxDB line protocol, one line per row.
+ */
+inline std::string export_line_protocol(std::string_view rows_json) {
+    store_bytes out{};
+    detail::check(store_export_line_protocol(detail::ptr(rows_json), rows_json.size(), &out));
+    return detail::take(out);
+}
+
 /** Settings for db::open (store_options), with owned strings. */
 struct options {
     uint32_t synchronous = STORE_SYNC_DEFAULT;            ///< One of STORE_SYNC_*.
@@ -613,7 +764,14 @@ struct compact_options {
 class db : public observable {
 public:
     /** Opens (creating if needed) path, or a private database for ":memory:". */
-    static db open(std::string_view path, const options &opts = {}) {
+    static db open(std::string_view path, const options &opts = {}) { return open(path, nullptr, opts); }
+
+    /**
+     * Opens path with the database kept on medium (go-store WithMedium): read
+     * from it at open, written back whole at close. A null medium is the local
+     * filesystem. The store shares ownership of the medium until it is destroyed.
+     */
+    static db open(std::string_view path, std::shared_ptr<medium_interface> medium, const options &opts = {}) {
         if (store_abi_version() != STORE_ABI_VERSION)
             throw error(STORE_INTERNAL, "store: libstore ABI " + std::to_string(store_abi_version()) +
                                             " does not match store.h (" + std::to_string(STORE_ABI_VERSION) + ")");
@@ -631,7 +789,12 @@ public:
         o.template_fuel = opts.template_fuel;
         o.template_max_output = opts.template_max_output;
         store_db *raw = nullptr;
-        detail::check(store_open(detail::ptr(path), path.size(), &o, &raw));
+        if (medium) {
+            store_medium_vtable v = detail::medium_bridge::table(std::move(medium));
+            detail::check(store_open_with_medium(detail::ptr(path), path.size(), &o, &v, &raw));
+        } else {
+            detail::check(store_open(detail::ptr(path), path.size(), &o, &raw));
+        }
         return db(raw);
     }
 

@@ -18,6 +18,10 @@ type StoreConfig struct {
 	// transaction (or another process's lock) before failing; 0 means 5 s.
 	// Not in go-store, which waits without limit.
 	BusyTimeout time.Duration
+	// Medium, when set, holds the database file (copied in at open and
+	// back out at Close) and is where archives go; nil means the local
+	// filesystem.
+	Medium Medium
 }
 
 // JournalConfiguration names the journal endpoint, organisation and bucket.

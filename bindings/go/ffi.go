@@ -273,6 +273,9 @@ func (it cIter) free() { C.go_iter_free(it.handle) }
 
 // cOpen opens a store; the returned handles are owned by the caller.
 func cOpen(path string, c StoreConfig) (unsafe.Pointer, kvHandle, error) {
+	if c.Medium != nil {
+		return cOpenWithMedium(path, c)
+	}
 	r := C.go_open(path, C.int64_t(durationMs(c.PurgeInterval)), busyMs(c.BusyTimeout), c.WorkspaceStateDirectory,
 		c.Journal.EndpointURL, c.Journal.Organisation, c.Journal.BucketName)
 	if r.status != statusOK {

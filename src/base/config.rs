@@ -113,6 +113,9 @@ pub struct Config {
     pub template_fuel: u64,
     /// Largest output of one render in bytes; zero means the default ([`DEFAULT_TEMPLATE_MAX_OUTPUT`]).
     pub template_max_output: usize,
+    /// Where the database file lives (go-store `WithMedium`): copied in at
+    /// open, written back at close. `None` (or `:memory:`) uses the path directly.
+    pub medium: Option<crate::SharedMedium>,
 }
 
 impl Default for Config {
@@ -129,6 +132,7 @@ impl Default for Config {
             busy_timeout: Duration::ZERO,
             template_fuel: 0,
             template_max_output: 0,
+            medium: None,
         }
     }
 }
@@ -154,6 +158,12 @@ impl Config {
     /// Sets how long writes wait for another handle's transaction.
     pub fn busy_timeout(mut self, timeout: Duration) -> Self {
         self.busy_timeout = timeout;
+        self
+    }
+
+    /// Keeps the database on `medium` (go-store `WithMedium`).
+    pub fn medium(mut self, medium: crate::SharedMedium) -> Self {
+        self.medium = Some(medium);
         self
     }
 

@@ -96,7 +96,7 @@ unsafe impl Growable for store_options {
     }
 }
 
-unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Config> {
+pub(crate) unsafe fn config_from(path: &[u8], options: *const store_options) -> Result<Config> {
     let path = std::str::from_utf8(path).map_err(|_| Error::invalid("store: path is not valid UTF-8"))?;
     let o = &read_in(options, "options")?;
     let field = |s: &store_slice, what: &str| -> Result<String> { Ok(text(s.ptr, s.len, what)?.to_string()) };

@@ -33,6 +33,8 @@ pub(crate) struct Inner {
     pub(crate) journal_ready: std::sync::atomic::AtomicBool,
     state: AtomicU8,
     close_lock: Mutex<()>,
+    /// The temp copy of a medium-backed database, written back at close.
+    backing: Option<crate::media::MediumBacking>,
     purge: Mutex<Option<Purger>>,
 }
 
@@ -72,6 +74,11 @@ impl Inner {
             return Ok(());
         }
         self.db.close().map_err(|e| e.wrap("store.Close"))?;
+        // A failed write-back leaves the store closing (and the temp copy in
+        // place), so a later close retries it, as in go-store.
+        if let Some(backing) = &self.backing {
+            backing.sync().map_err(|e| e.wrap("store.Close: sync medium-backed database"))?;
+        }
         self.state.store(CLOSED, Ordering::Release);
         Ok(())
     }
@@ -99,7 +106,17 @@ impl Store {
     pub fn open_as(operation: &str, config: Config) -> Result<Store> {
         config.validate().map_err(|e| e.wrap(format!("{operation}: validate config")))?;
         let config = config.normalised();
-        let db = Database::open(&config).map_err(|e| e.wrap(operation))?;
+        let backing = crate::media::MediumBacking::prepare(operation, &config)?;
+        let opened = match &backing {
+            Some(b) => Database::open(&b.local_config(&config)),
+            None => Database::open(&config),
+        };
+        let db = opened.map_err(|e| {
+            if let Some(b) = &backing {
+                b.discard();
+            }
+            e.wrap(operation)
+        })?;
         let interval = config.purge_interval.unwrap_or(crate::base::config::DEFAULT_PURGE_INTERVAL);
         let inner = Arc::new(Inner {
             config,
@@ -109,6 +126,7 @@ impl Store {
             journal_ready: std::sync::atomic::AtomicBool::new(false),
             state: AtomicU8::new(OPEN),
             close_lock: Mutex::new(()),
+            backing,
             purge: Mutex::new(None),
         });
         *inner.purge.lock() = Some(Purger::start(Arc::downgrade(&inner), interval));
@@ -141,6 +159,11 @@ impl Store {
     /// The normalised workspace state directory.
     pub fn workspace_state_directory(&self) -> &str {
         &self.inner.config.workspace_state_directory
+    }
+
+    /// The medium the store was opened with (go-store `Medium()`), if any.
+    pub fn medium(&self) -> Option<&crate::SharedMedium> {
+        self.inner.config.medium.as_ref()
     }
 
     /// True when all three journal fields are set.

@@ -13,10 +13,18 @@ namespace Dappco.Store
     public sealed class Store : ObservableView, IDisposable
     {
         private readonly StoreDbHandle _handle;
+        private readonly IMedium _medium;
 
-        private Store(StoreDbHandle handle) : base(handle, NativeMethods.store_db_kv(handle), "store.Store")
+        private Store(StoreDbHandle handle, IMedium medium) : base(handle, NativeMethods.store_db_kv(handle), "store.Store")
         {
             _handle = handle;
+            _medium = medium;
+        }
+
+        /// <summary>The medium the store was opened with (go-store Medium()), or null.</summary>
+        public IMedium Medium
+        {
+            get { return _medium; }
         }
 
         /// <summary>The loaded library's version, "MAJOR.MINOR.PATCH".</summary>
@@ -65,8 +73,18 @@ namespace Dappco.Store
                 native.JournalOrganisation = Pin(pins, options.JournalOrganisation, "JournalOrganisation");
                 native.JournalBucketName = Pin(pins, options.JournalBucketName, "JournalBucketName");
                 StoreDbHandle handle;
-                StoreException.Check(NativeMethods.store_open(path, Utf8.Len(path), ref native, out handle));
-                return new Store(handle);
+                if (options.Medium == null)
+                {
+                    StoreException.Check(NativeMethods.store_open(path, Utf8.Len(path), ref native, out handle));
+                }
+                else
+                {
+                    // The library owns the table's GCHandle from here and releases it
+                    // exactly once, also when opening fails.
+                    NativeMediumVTable medium = MediumAdapter.Table(options.Medium);
+                    StoreException.Check(NativeMediaMethods.store_open_with_medium(path, Utf8.Len(path), ref native, ref medium, out handle));
+                }
+                return new Store(handle, options.Medium);
             }
             finally
             {

@@ -45,5 +45,11 @@ namespace Dappco.Store
         public ulong TemplateFuel { get; set; }
         /// <summary>Largest output of one Render in bytes; 0 means 16 MiB.</summary>
         public ulong TemplateMaxOutput { get; set; }
+        /// <summary>
+        /// Where the database file lives (go-store WithMedium): read from the medium at
+        /// open when it exists there, written back whole at close. Null means the local
+        /// filesystem; ":memory:" is never medium-backed.
+        /// </summary>
+        public IMedium Medium { get; set; }
     }
 }

@@ -121,6 +121,7 @@ namespace Dappco.Store.Tests
             EventTests.Register(runner);
             ConcurrencyTests.Register(runner);
             JournalTests.Register(runner);
+            MediumTests.Register(runner);
             return runner.Run();
         }
 

@@ -1,0 +1,10 @@
+module dappco.re/go/store/tests/lineprotocol
+
+go 1.26
+
+require (
+	dappco.re/go/store v0.0.0
+	github.com/influxdata/line-protocol/v2 v2.2.1
+)
+
+replace dappco.re/go/store => ../../bindings/go

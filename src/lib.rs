@@ -15,6 +15,8 @@
 mod clock;
 mod config;
 mod database;
+#[cfg(feature = "duckdb")]
+mod duck;
 mod error;
 mod events;
 mod kv;
@@ -32,6 +34,12 @@ mod txn;
 pub mod ffi;
 
 pub use config::{normalise_directory, Config, JournalConfig, Synchronous, DEFAULT_PURGE_INTERVAL, DEFAULT_WORKSPACE_STATE_DIRECTORY, MEMORY_PATH};
+#[cfg(feature = "duckdb")]
+pub use duck::{
+    export_training_parquet, export_training_split_parquet, parse_training_line, ChatMessage, ColumnInfo, DuckDb,
+    DuckParam, ExpansionPromptRow, GoldenSetRow, ParquetCompression, ParquetRow, QueryRows, COUNTED_TABLES,
+    DUCKDB_MEMORY, TABLE_CHECKPOINT_SCORES, TABLE_PROBE_RESULTS, TABLE_SCORING_RESULTS, TRAINING_SPLITS,
+};
 pub use error::{Error, ErrorKind, Result, NOT_FOUND_TEXT, QUOTA_EXCEEDED_TEXT};
 pub use events::{Event, EventKind, WatchEnd, WatchQueue, DEFAULT_WATCH_CAPACITY};
 pub use kv::{KeyValue, Kv, KvIter, Target, ITER_PAGE_SIZE};

@@ -27,7 +27,6 @@ pub(crate) fn c_string(what: &str, s: &str) -> Result<CString> {
 pub(crate) fn kind_of(error_type: ffi::duckdb_error_type) -> ErrorKind {
     match error_type {
         ffi::duckdb_error_type_DUCKDB_ERROR_IO => ErrorKind::Io,
-        ffi::duckdb_error_type_DUCKDB_ERROR_INVALID_INPUT => ErrorKind::InvalidArgument,
         ffi::duckdb_error_type_DUCKDB_ERROR_INTERRUPT => ErrorKind::Busy,
         ffi::duckdb_error_type_DUCKDB_ERROR_INTERNAL | ffi::duckdb_error_type_DUCKDB_ERROR_FATAL => ErrorKind::Internal,
         _ => ErrorKind::Query,

@@ -14,6 +14,8 @@
 
 mod boundary;
 mod db;
+#[cfg(feature = "duckdb")]
+mod duck;
 mod events;
 mod handles;
 mod iter;
@@ -25,6 +27,8 @@ mod version;
 
 pub use boundary::*;
 pub use db::*;
+#[cfg(feature = "duckdb")]
+pub use duck::*;
 pub use events::*;
 pub use handles::*;
 pub use iter::*;

@@ -120,6 +120,7 @@ namespace Dappco.Store.Tests
             TransactionTests.Register(runner);
             EventTests.Register(runner);
             ConcurrencyTests.Register(runner);
+            DuckDbTests.Register(runner);
             return runner.Run();
         }
 

@@ -2,7 +2,9 @@
 #
 #   make duckdb-lib     fetch the pinned prebuilt libduckdb.so once per machine
 #                       (scripts/duckdb-fetch.sh) and copy it into build/lib
-#   make test-duck      the DuckDB C test (plain and ASan/UBSan)
+#   make test-duck      the DuckDB C test (plain and ASan/UBSan), the C++ test
+#                       (ASan/UBSan), and seed 003's analytics example in C,
+#                       C++, Go and C#, each checked against the same output
 #   make test-kv-only   the KV-only build (`--no-default-features`) and its tests
 #   make bench-duck     Parquet export and QueryRows against DuckDB's own Python
 #                       package of the same version
@@ -40,7 +42,7 @@ build lib test-rust: duckdb-lib
 test: test-duck test-kv-only
 bench: bench-duck
 
-test-duck: test-duck-c
+test-duck: test-duck-c test-duck-cpp test-duck-examples
 
 # ---- KV-only build -------------------------------------------------------
 
@@ -66,6 +68,45 @@ $(DUCK_C_BUILD)/asan/test_duck: $(DUCK_C_DEPS) | build
 test-duck-c: build $(DUCK_C_BUILD)/plain/test_duck $(DUCK_C_BUILD)/asan/test_duck
 	$(DUCK_C_BUILD)/plain/test_duck
 	$(C_SAN_ENV) $(DUCK_C_BUILD)/asan/test_duck
+
+# ---- C++ test and the analytics examples -----------------------------------
+
+$(BUILD)/cpp/duck_test: tests/cpp/duck_test.cpp bindings/c/store.hpp include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
+
+test-duck-cpp: build $(BUILD)/cpp/duck_test
+	$(BUILD)/cpp/duck_test
+
+$(BUILD)/examples/analytics-c: examples/c/analytics.c include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR) -o $@
+
+$(BUILD)/examples/analytics-cpp: examples/cpp/analytics.cpp bindings/c/store.hpp include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_STRICT) -O2 -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
+
+$(CSHARP_OUT)/Analytics.exe: examples/csharp/Analytics.cs $(CSHARP_LIB)
+	mcs $(MCS_FLAGS) -r:$(CSHARP_LIB) -out:$@ $<
+
+# The query line differs only in how each language prints a row; the export
+# lines must match exactly.
+ANALYTICS_EXPECTED := exported 2 rows to scores.parquet\nexported 2 rows to shards/model=*/\n
+
+test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analytics-cpp $(CSHARP_OUT)/Analytics.exe
+	@set -e; for lang in c cpp go csharp; do \
+		dir=$$(mktemp -d); \
+		case $$lang in \
+		c|cpp) $(BUILD)/examples/analytics-$$lang "$$dir" > "$$dir/out" ;; \
+		go) (cd examples/go/analytics && $(GO) run . "$$dir") > "$$dir/out" ;; \
+		csharp) $(MONO_RUN) $(CSHARP_OUT)/Analytics.exe "$$dir" > "$$dir/out" ;; \
+		esac; \
+		grep -q '"model-a"' "$$dir/out"; ! grep -q '"model-b"' "$$dir/out"; \
+		printf '$(ANALYTICS_EXPECTED)' > "$$dir/want"; \
+		tail -n 2 "$$dir/out" | diff -u "$$dir/want" -; \
+		test -f "$$dir/scores.parquet" -a -d "$$dir/shards/model=model-a" -a -d "$$dir/shards/model=model-b"; \
+		rm -rf "$$dir"; echo "examples/$$lang analytics: ok"; \
+	done
 
 # ---- benchmarks ----------------------------------------------------------
 

@@ -115,6 +115,22 @@ fn fsync_path(path: &Path) -> Result<()> {
     fs::File::open(path).and_then(|f| f.sync_all()).map_err(|e| io("fsync", path, e))
 }
 
+/// Makes every file and directory under `dir` durable. On Linux one
+/// `syncfs` flushes the whole file system in one journal commit, which for a
+/// thousand-partition dataset is seconds faster than a thousand fsyncs.
+fn sync_tree(dir: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let d = fs::File::open(dir).map_err(|e| io("open", dir, e))?;
+        // SAFETY: a valid open descriptor for the duration of the call.
+        if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
+            return Ok(());
+        }
+    }
+    fsync_tree(dir)
+}
+
 /// fsyncs every file and directory under `dir`, then `dir` itself.
 fn fsync_tree(dir: &Path) -> Result<()> {
     for entry in fs::read_dir(dir).map_err(|e| io("read directory", dir, e))? {
@@ -229,7 +245,7 @@ impl DuckDb {
         let published = self.with_conn(OP, |conn| {
             fs::create_dir(&temp).map_err(|e| io("create directory", &temp, e))?;
             let rows = copy(conn, &sql)?;
-            fsync_tree(&temp)?;
+            sync_tree(&temp)?;
             // Move an earlier dataset aside first: a directory cannot be
             // renamed over a non-empty one.
             let replaced = final_dir.exists();

@@ -29,8 +29,34 @@ fn main() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libstore.so.{major}.{minor}");
     }
 
+    link_duckdb();
+
     println!("cargo:rustc-env=STORE_GENERATED_HEADER={}", header.display());
     println!("cargo:include={}", include.display());
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+}
+
+/// Where programs find the prebuilt libduckdb at run time. The shared library
+/// looks beside itself (`$ORIGIN`: `make build` copies libduckdb.so into
+/// build/lib); cargo's test binaries look in the cache directory they were
+/// linked against.
+fn link_duckdb() {
+    println!("cargo:rerun-if-env-changed=DUCKDB_LIB_DIR");
+    if env::var_os("CARGO_FEATURE_DUCKDB").is_none() || env::var_os("CARGO_FEATURE_DUCKDB_BUNDLED").is_some() {
+        return;
+    }
+    let Some(dir) = env::var_os("DUCKDB_LIB_DIR") else {
+        panic!(
+            "the `duckdb` feature links a prebuilt libduckdb: run `make build`, or \
+             `export DUCKDB_LIB_DIR=$(scripts/duckdb-fetch.sh)` before cargo, or build with \
+             `--features duckdb-bundled` (compiles DuckDB), or `--no-default-features` (KV only)"
+        );
+    };
+    let dir = PathBuf::from(dir);
+    if !dir.join("libduckdb.so").exists() && env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        panic!("DUCKDB_LIB_DIR={} holds no libduckdb.so: run scripts/duckdb-fetch.sh", dir.display());
+    }
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-rpath,$ORIGIN");
+    println!("cargo:rustc-link-arg-tests=-Wl,-rpath,{}", dir.display());
 }

@@ -88,6 +88,21 @@
 #define STORE_SYNC_EXTRA 4
 
 /**
+ * Parquet compression: Zstandard (the default).
+ */
+#define STORE_PARQUET_ZSTD 0
+
+/**
+ * Parquet compression: Snappy.
+ */
+#define STORE_PARQUET_SNAPPY 1
+
+/**
+ * Parquet compression: gzip.
+ */
+#define STORE_PARQUET_GZIP 2
+
+/**
  * A key was written.
  */
 #define STORE_EVENT_SET 0
@@ -223,6 +238,14 @@ typedef enum store_status {
 typedef struct store_db store_db;
 
 /**
+ * An open DuckDB database (go-store's `DuckDB`). Safe to share across
+ * threads; calls on one handle run one at a time. Close with
+ * `store_duckdb_close` to see close errors, and always release with
+ * `store_duckdb_free`.
+ */
+typedef struct store_duckdb store_duckdb;
+
+/**
  * An iterator over a group's live rows. Use from one thread at a time;
  * free with `store_iter_free`. Keeps its store alive; fails with
  * `STORE_CLOSED` once the store is closed.
@@ -349,6 +372,22 @@ typedef struct store_options {
 } store_options;
 
 /**
+ * An owned byte string. Always followed by a NUL byte that `len` does not
+ * count, so C may print it with `%s` when it holds no NUL. Free with
+ * `store_bytes_free`.
+ */
+typedef struct store_bytes {
+  /**
+   * First byte (never NULL after a successful call).
+   */
+  uint8_t *ptr;
+  /**
+   * Number of bytes, excluding the trailing NUL.
+   */
+  size_t len;
+} store_bytes;
+
+/**
  * One committed change. Every slice is borrowed: in a callback, for the
  * duration of the call; from `store_watch_next`, until the next call on
  * that watch or `store_watch_free`.
@@ -408,22 +447,6 @@ typedef void (*store_event_callback)(void *user_data, const struct store_event *
  * Never runs while a call of the callback is in progress.
  */
 typedef void (*store_release_callback)(void *user_data);
-
-/**
- * An owned byte string. Always followed by a NUL byte that `len` does not
- * count, so C may print it with `%s` when it holds no NUL. Free with
- * `store_bytes_free`.
- */
-typedef struct store_bytes {
-  /**
-   * First byte (never NULL after a successful call).
-   */
-  uint8_t *ptr;
-  /**
-   * Number of bytes, excluding the trailing NUL.
-   */
-  size_t len;
-} store_bytes;
 
 /**
  * One row of a list: a key and its value, both borrowed from the list.
@@ -876,6 +899,145 @@ enum store_status store_get_options(const struct store_db *db, struct store_opti
  * Thread: any thread that owns `options`.
  */
 enum store_status store_options_normalise(struct store_options *options);
+
+/**
+ * Opens an existing DuckDB file read-only (go-store `OpenDuckDB`); a
+ * missing file fails with `STORE_IO`, a file another process holds
+ * read-write with `STORE_BUSY`. `path` is UTF-8, copied. On success `*out`
+ * owns a new handle (free with `store_duckdb_free`). Any thread.
+ */
+enum store_status store_duckdb_open(const uint8_t *path, size_t path_len, struct store_duckdb **out);
+
+/**
+ * Opens a DuckDB file read-write, creating it if absent (go-store
+ * `OpenDuckDBReadWrite`); `":memory:"` opens a private in-memory database.
+ * Ownership and threads as `store_duckdb_open`.
+ */
+enum store_status store_duckdb_open_read_write(const uint8_t *path, size_t path_len, struct store_duckdb **out);
+
+/**
+ * Closes the database; later calls on the handle fail with `STORE_CLOSED`.
+ * Closing twice is fine. The handle stays allocated until
+ * `store_duckdb_free`. Any thread; waits for a running call on the handle.
+ */
+enum store_status store_duckdb_close(const struct store_duckdb *db);
+
+/**
+ * Closes (if still open) and frees the handle. NULL is ignored. No other
+ * call on the handle may run or start meanwhile.
+ */
+void store_duckdb_free(struct store_duckdb *db);
+
+/**
+ * Runs `sql` (several statements allowed when there are no parameters)
+ * with `params_json` bound (a JSON array; NULL/0 for none). Writes the
+ * rows changed by the last statement to `*out_changed` when it is not NULL.
+ * go-store `Exec`. Inputs are copied. Any thread.
+ */
+enum store_status store_duckdb_exec(const struct store_duckdb *db, const uint8_t *sql, size_t sql_len, const uint8_t *params_json, size_t params_len, uint64_t *out_changed);
+
+/**
+ * Runs a query and writes every row as one JSON document to `*out`
+ * (caller frees it with `store_bytes_free`). go-store `QueryRows`. Any thread.
+ */
+enum store_status store_duckdb_query_rows(const struct store_duckdb *db, const uint8_t *sql, size_t sql_len, const uint8_t *params_json, size_t params_len, struct store_bytes *out);
+
+/**
+ * Runs a query and writes the first column of the first row as JSON text
+ * to `*out` (caller frees it with `store_bytes_free`); `STORE_NOT_FOUND`
+ * when there is no row. go-store `QueryRowScan`. Any thread.
+ */
+enum store_status store_duckdb_query_scalar(const struct store_duckdb *db, const uint8_t *sql, size_t sql_len, const uint8_t *params_json, size_t params_len, struct store_bytes *out);
+
+/**
+ * Creates `checkpoint_scores`, `probe_results` and `scoring_results` when
+ * missing (go-store `EnsureScoringTables`). Any thread.
+ */
+enum store_status store_duckdb_ensure_scoring_tables(const struct store_duckdb *db);
+
+/**
+ * Inserts one `scoring_results` row (go-store `WriteScoringResult`). Text
+ * inputs are UTF-8, copied. Any thread.
+ */
+enum store_status store_duckdb_write_scoring_result(const struct store_duckdb *db, const uint8_t *model, size_t model_len, const uint8_t *prompt_id, size_t prompt_id_len, const uint8_t *suite, size_t suite_len, const uint8_t *dimension, size_t dimension_len, double score);
+
+/**
+ * Writes go-store's table counts as a JSON object (`{"probe_results":3,..}`,
+ * missing tables left out) to `*out` (free with `store_bytes_free`).
+ * go-store `TableCounts`. Any thread.
+ */
+enum store_status store_duckdb_table_counts(const struct store_duckdb *db, struct store_bytes *out);
+
+/**
+ * Writes `golden_set` rows with at least `min_chars` characters as a JSON
+ * array of objects with go-store's `GoldenSetRow` fields in snake_case
+ * (`idx`, `seed_id`, …, `char_count`) to `*out` (free with
+ * `store_bytes_free`). go-store `QueryGoldenSet`. Any thread.
+ */
+enum store_status store_duckdb_query_golden_set(const struct store_duckdb *db, int64_t min_chars, struct store_bytes *out);
+
+/**
+ * Writes the number of `golden_set` rows to `*out` (go-store `CountGoldenSet`).
+ */
+enum store_status store_duckdb_count_golden_set(const struct store_duckdb *db, int64_t *out);
+
+/**
+ * Writes `expansion_prompts` rows (only those with `status` unless it is
+ * empty; at most `limit` when positive) as a JSON array of objects with
+ * go-store's `ExpansionPromptRow` fields in snake_case to `*out` (free with
+ * `store_bytes_free`). go-store `QueryExpansionPrompts`. Any thread.
+ */
+enum store_status store_duckdb_query_expansion_prompts(const struct store_duckdb *db, const uint8_t *status, size_t status_len, int64_t limit, struct store_bytes *out);
+
+/**
+ * Writes the total and `pending` counts of `expansion_prompts` (go-store
+ * `CountExpansionPrompts`). Both out-parameters are required.
+ */
+enum store_status store_duckdb_count_expansion_prompts(const struct store_duckdb *db, int64_t *out_total, int64_t *out_pending);
+
+/**
+ * Sets the status of expansion prompt `idx`; no matching row is not an
+ * error (go-store `UpdateExpansionStatus`).
+ */
+enum store_status store_duckdb_update_expansion_status(const struct store_duckdb *db, int64_t idx, const uint8_t *status, size_t status_len);
+
+/**
+ * Writes a table (a name) or a query (starting with SELECT, WITH, FROM,
+ * VALUES, TABLE or a parenthesis) to the Parquet file `file`, atomically,
+ * with `compression` (`STORE_PARQUET_*`); writes the row count to
+ * `*out_rows` when not NULL. Any thread.
+ */
+enum store_status store_duckdb_export_parquet(const struct store_duckdb *db, const uint8_t *source, size_t source_len, const uint8_t *file, size_t file_len, uint32_t compression_code, uint64_t *out_rows);
+
+/**
+ * Writes a table or query as a hive-partitioned Parquet dataset under
+ * `dir` (`dir/<column>=<value>/…parquet`, values escaped, NULL as
+ * `__HIVE_DEFAULT_PARTITION__`), replacing an earlier one atomically; writes
+ * the row count to `*out_rows` when not NULL. Any thread.
+ */
+enum store_status store_duckdb_export_split_parquet(const struct store_duckdb *db, const uint8_t *dir, size_t dir_len, const uint8_t *source, size_t source_len, const uint8_t *column, size_t column_len, uint32_t compression_code, uint64_t *out_rows);
+
+/**
+ * Loads a Parquet file, glob or hive dataset directory into `table`
+ * (created when absent, else appended by column name), all or nothing;
+ * writes the rows read to `*out_rows` when not NULL. Any thread.
+ */
+enum store_status store_duckdb_import_parquet(const struct store_duckdb *db, const uint8_t *table, size_t table_len, const uint8_t *path, size_t path_len, uint64_t *out_rows);
+
+/**
+ * Converts `train.jsonl`, `valid.jsonl` and `test.jsonl` in `training_dir`
+ * to `<output_dir>/<split>.parquet` with go-store's `ParquetRow` columns
+ * (`prompt`, `response`, `system`, `messages`); writes the total rows to
+ * `*out_rows` when not NULL. go-store `ExportParquet(trainingDir, outputDir)`.
+ */
+enum store_status store_export_training_parquet(const uint8_t *training_dir, size_t training_dir_len, const uint8_t *output_dir, size_t output_dir_len, uint64_t *out_rows);
+
+/**
+ * Converts one training JSONL file to `<output_dir>/<split>.parquet`;
+ * writes the rows to `*out_rows` when not NULL. go-store
+ * `ExportSplitParquet(jsonlPath, outputDir, split)`.
+ */
+enum store_status store_export_training_split_parquet(const uint8_t *jsonl_path, size_t jsonl_path_len, const uint8_t *output_dir, size_t output_dir_len, const uint8_t *split, size_t split_len, uint64_t *out_rows);
 
 /**
  * Calls `callback(user_data, event)` for each change to `group` (`"*"` for

@@ -10,7 +10,7 @@
 
 .PHONY: test-media-cpp test-line-protocol
 
-test: test-media-cpp test-line-protocol
+TEST_SUITES += test-media-cpp test-line-protocol
 
 $(CPP_OUT)/media_test: tests/cpp/media_test.cpp bindings/c/store.hpp include/store.h | build
 	@mkdir -p $(dir $@)
@@ -20,4 +20,4 @@ test-media-cpp: build $(CPP_OUT)/media_test
 	$(CPP_OUT)/media_test
 
 test-line-protocol: build
-	cd tests/go-line-protocol && $(GO) test -count=1 ./...
+	cd tests/go-line-protocol && $(GO) test -v -count=1 ./...

@@ -14,6 +14,8 @@
 
 mod archive;
 mod base;
+#[cfg(feature = "duckdb")]
+mod duck;
 mod engine;
 mod events;
 pub mod export;
@@ -35,6 +37,13 @@ pub use events::{Event, EventKind, Subscription, WatchEnd, WatchQueue, Watcher, 
 pub use media::{copy as copy_medium, FileInfo, LocalMedium, Medium, MemoryMedium, SharedMedium, WriteCloser, DEFAULT_FILE_MODE};
 pub use kv::{is_valid_namespace, validate_scope, KeyValue, Kv, KvIter, Quota, Target, Usage, DEFAULT_GROUP, ITER_PAGE_SIZE};
 pub use store::{ScopedStore, ScopedTransaction, Store, Transaction};
+
+#[cfg(feature = "duckdb")]
+pub use duck::{
+    export_training_parquet, export_training_split_parquet, parse_training_line, ChatMessage, ColumnInfo, DuckDb,
+    DuckParam, ExpansionPromptRow, GoldenSetRow, ParquetCompression, ParquetRow, QueryRows, COUNTED_TABLES,
+    DUCKDB_MEMORY, TABLE_CHECKPOINT_SCORES, TABLE_PROBE_RESULTS, TABLE_SCORING_RESULTS, TRAINING_SPLITS,
+};
 
 /// Version of this library (`MAJOR.MINOR.PATCH`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

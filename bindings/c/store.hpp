@@ -850,6 +850,134 @@ private:
     detail::handle<store_db, store_free> h_;
 };
 
+/** Codec of written Parquet files. */
+enum class parquet_compression : uint32_t {
+    zstd = STORE_PARQUET_ZSTD,      ///< Zstandard (the default).
+    snappy = STORE_PARQUET_SNAPPY,  ///< Snappy.
+    gzip = STORE_PARQUET_GZIP,      ///< gzip.
+};
+
+/**
+ * An open DuckDB database (go-store's analytics handle); safe to share
+ * across threads (calls run one at a time). Queries return the library's
+ * JSON document, `{"columns":[{"name":..,"type":..}],"rows":[[..]]}`;
+ * statement parameters are one JSON array, e.g. `R"([1, "x", 2.5])"`.
+ * Destruction closes and frees it.
+ */
+class duckdb {
+public:
+    /** Opens an existing file read-only (a missing file throws STORE_IO). */
+    static duckdb open(std::string_view path) {
+        store_duckdb *raw = nullptr;
+        detail::check(store_duckdb_open(detail::ptr(path), path.size(), &raw));
+        return duckdb(raw);
+    }
+
+    /** Opens a file read-write, creating it if absent; ":memory:" is private and in memory. */
+    static duckdb open_read_write(std::string_view path) {
+        store_duckdb *raw = nullptr;
+        detail::check(store_duckdb_open_read_write(detail::ptr(path), path.size(), &raw));
+        return duckdb(raw);
+    }
+
+    /** Closes the database (idempotent); later calls throw STORE_CLOSED. */
+    void close() const { detail::check(store_duckdb_close(h_.get())); }
+
+    /** Runs a statement (several when there are no parameters); returns the rows the last one changed. */
+    uint64_t exec(std::string_view sql, std::string_view params_json = {}) const {
+        uint64_t changed = 0;
+        detail::check(store_duckdb_exec(h_.get(), detail::ptr(sql), sql.size(), detail::ptr(params_json),
+                                        params_json.size(), &changed));
+        return changed;
+    }
+
+    /** Every row of a query as one JSON document. */
+    std::string query_json(std::string_view sql, std::string_view params_json = {}) const {
+        store_bytes out{};
+        detail::check(store_duckdb_query_rows(h_.get(), detail::ptr(sql), sql.size(), detail::ptr(params_json),
+                                              params_json.size(), &out));
+        return detail::take(out);
+    }
+
+    /** The first column of the first row as JSON text; throws STORE_NOT_FOUND without a row. */
+    std::string query_scalar(std::string_view sql, std::string_view params_json = {}) const {
+        store_bytes out{};
+        detail::check(store_duckdb_query_scalar(h_.get(), detail::ptr(sql), sql.size(), detail::ptr(params_json),
+                                                params_json.size(), &out));
+        return detail::take(out);
+    }
+
+    /** Creates checkpoint_scores, probe_results and scoring_results when missing. */
+    void ensure_scoring_tables() const { detail::check(store_duckdb_ensure_scoring_tables(h_.get())); }
+
+    /** Inserts one scoring_results row, stamped now. */
+    void write_scoring_result(std::string_view model, std::string_view prompt_id, std::string_view suite,
+                              std::string_view dimension, double score) const {
+        detail::check(store_duckdb_write_scoring_result(h_.get(), detail::ptr(model), model.size(), detail::ptr(prompt_id),
+                                                        prompt_id.size(), detail::ptr(suite), suite.size(),
+                                                        detail::ptr(dimension), dimension.size(), score));
+    }
+
+    /** go-store's table counts as a JSON object; missing tables are left out. */
+    std::string table_counts_json() const {
+        store_bytes out{};
+        detail::check(store_duckdb_table_counts(h_.get(), &out));
+        return detail::take(out);
+    }
+
+    /** Writes a table (or a SELECT/WITH/FROM/VALUES query) to one Parquet file atomically; returns the rows. */
+    uint64_t export_parquet(std::string_view file, std::string_view table,
+                            parquet_compression c = parquet_compression::zstd) const {
+        uint64_t rows = 0;
+        detail::check(store_duckdb_export_parquet(h_.get(), detail::ptr(table), table.size(), detail::ptr(file), file.size(),
+                                                  static_cast<uint32_t>(c), &rows));
+        return rows;
+    }
+
+    /** Writes a hive-partitioned dataset dir/column=value/...parquet, replacing an earlier one; returns the rows. */
+    uint64_t export_split_parquet(std::string_view dir, std::string_view table, std::string_view column,
+                                  parquet_compression c = parquet_compression::zstd) const {
+        uint64_t rows = 0;
+        detail::check(store_duckdb_export_split_parquet(h_.get(), detail::ptr(dir), dir.size(), detail::ptr(table),
+                                                        table.size(), detail::ptr(column), column.size(),
+                                                        static_cast<uint32_t>(c), &rows));
+        return rows;
+    }
+
+    /** Loads a Parquet file, glob or hive directory into table (created when absent), all or nothing. */
+    uint64_t import_parquet(std::string_view table, std::string_view path) const {
+        uint64_t rows = 0;
+        detail::check(store_duckdb_import_parquet(h_.get(), detail::ptr(table), table.size(), detail::ptr(path),
+                                                  path.size(), &rows));
+        return rows;
+    }
+
+    /** The raw handle, for calling the C API directly. */
+    store_duckdb *raw() const noexcept { return h_.get(); }
+
+private:
+    explicit duckdb(store_duckdb *raw) : h_(raw) {}
+
+    detail::handle<store_duckdb, store_duckdb_free> h_;
+};
+
+/** go-store ExportParquet(trainingDir, outputDir): train/valid/test.jsonl chats to outputDir/<split>.parquet. */
+inline uint64_t export_training_parquet(std::string_view training_dir, std::string_view output_dir) {
+    uint64_t rows = 0;
+    detail::check(store_export_training_parquet(detail::ptr(training_dir), training_dir.size(), detail::ptr(output_dir),
+                                                output_dir.size(), &rows));
+    return rows;
+}
+
+/** go-store ExportSplitParquet(jsonlPath, outputDir, split): one JSONL file to outputDir/<split>.parquet. */
+inline uint64_t export_training_split_parquet(std::string_view jsonl_path, std::string_view output_dir,
+                                              std::string_view split) {
+    uint64_t rows = 0;
+    detail::check(store_export_training_split_parquet(detail::ptr(jsonl_path), jsonl_path.size(), detail::ptr(output_dir),
+                                                      output_dir.size(), detail::ptr(split), split.size(), &rows));
+    return rows;
+}
+
 }  // namespace store
 
 #endif  // STORE_HPP

@@ -77,5 +77,5 @@ func (s *Store) Compact(options CompactOptions) (string, error) {
 	if err := failure(r.status, r.err); err != nil {
 		return "", err
 	}
-	return string(takeBytes(&r.out)), nil
+	return string(takeBytes(r.out)), nil
 }

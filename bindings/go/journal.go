@@ -15,15 +15,7 @@ import (
 	"encoding/json"
 	"maps"
 	"runtime"
-	"unsafe"
 )
-
-// takeBytes copies a library buffer into Go memory and frees it.
-func takeBytes(b *C.store_bytes) []byte {
-	out := C.GoBytes(unsafe.Pointer(b.ptr), C.int(b.len))
-	C.store_bytes_free(b)
-	return out
-}
 
 // CommitToJournal records one row in the journal (bucket: the configured
 // journal bucket, else "store"). fields is marshalled with encoding/json
@@ -76,7 +68,7 @@ func commitToJournal(v view, measurement string, fields map[string]any, tags map
 		Bucket      string `json:"bucket"`
 		CommittedAt int64  `json:"committed_at"`
 	}
-	if err := json.Unmarshal(takeBytes(&r.out), &recorded); err != nil {
+	if err := json.Unmarshal(takeBytes(r.out), &recorded); err != nil {
 		return nil, usageError(v.op, "decode result: "+err.Error())
 	}
 	return map[string]any{
@@ -121,13 +113,13 @@ func queryJournal(v view, flux string) ([]map[string]any, error) {
 	if err := failure(r.status, r.err); err != nil {
 		return nil, err
 	}
-	return decodeRows(v.op, takeBytes(&r.out))
+	return decodeJournalRows(v.op, takeBytes(r.out))
 }
 
 // decodeRows turns the library's JSON rows into go-store's row maps:
 // integers stay int64 (the library writes reals with a decimal point or an
 // exponent), fields numbers become float64, tags a string map.
-func decodeRows(op string, data []byte) ([]map[string]any, error) {
+func decodeJournalRows(op string, data []byte) ([]map[string]any, error) {
 	var raw []map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, usageError(op, "decode rows: "+err.Error())

@@ -14,5 +14,5 @@ package store
 // "cannot find …/build/lib/libstore.a" means the library was not built yet:
 // run `make build` at the repository root.
 
-// #cgo LDFLAGS: ${SRCDIR}/../../build/lib/libstore.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+// #cgo LDFLAGS: ${SRCDIR}/../../build/lib/libstore.a -lstdc++ -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 import "C"

@@ -14,6 +14,8 @@
 
 mod boundary;
 mod db;
+#[cfg(feature = "duckdb")]
+mod duck;
 mod events;
 mod export;
 mod handles;
@@ -29,6 +31,8 @@ mod version;
 
 pub use boundary::*;
 pub use db::*;
+#[cfg(feature = "duckdb")]
+pub use duck::*;
 pub use events::*;
 pub use export::*;
 pub use handles::*;

@@ -12,9 +12,11 @@
 #include <string>
 
 static int failures = 0;
+static int checks = 0;
 
 #define CHECK(cond, what)                                                                  \
     do {                                                                                   \
+        checks++;                                                                          \
         if (!(cond)) {                                                                     \
             failures++;                                                                    \
             std::fprintf(stderr, "%s:%d: FAILED: %s (%s)\n", __FILE__, __LINE__, what, #cond); \
@@ -23,6 +25,7 @@ static int failures = 0;
 
 template <class F>
 static void expect_error(store_status status, const char *fragment, F &&f, const char *what) {
+    checks++;
     try {
         f();
     } catch (const store::error &e) {
@@ -126,6 +129,6 @@ int main() {
     test_write_back_failure();
     test_open_failure_releases();
     test_line_protocol();
-    std::printf("%s media_test\n", failures ? "FAIL" : "ok  ");
+    std::printf("%s media_test\n%d checks, %d failed\n", failures ? "FAIL" : "ok  ", checks, failures);
     return failures ? 1 : 0;
 }

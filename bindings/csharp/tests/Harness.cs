@@ -122,6 +122,7 @@ namespace Dappco.Store.Tests
             ConcurrencyTests.Register(runner);
             JournalTests.Register(runner);
             MediumTests.Register(runner);
+            DuckDbTests.Register(runner);
             return runner.Run();
         }
 

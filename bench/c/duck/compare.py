@@ -1,0 +1,94 @@
+"""Runs the DuckDB analytics benchmarks through libstore's C ABI
+(bench_duck.c) and the same statements through DuckDB's Python package of
+the same version, alternating run by run, and prints best times and ratios.
+
+    python compare.py --ours build/c/bench/bench_duck --work build/bench-duck [--rows N] [--runs K]
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import time
+
+import duckdb
+
+OPS = {
+    # op: (our call, the same work in DuckDB's own API)
+    "export": "COPY probe_results TO '{out}' (FORMAT PARQUET, COMPRESSION zstd)",
+    "split16": "COPY probe_results TO '{out}' (FORMAT PARQUET, PARTITION_BY (model), COMPRESSION zstd)",
+    "split1000": "COPY probe_results TO '{out}' (FORMAT PARQUET, PARTITION_BY (run_id), COMPRESSION zstd)",
+    "rows100k": "SELECT * FROM probe_results LIMIT 100000",
+}
+LABELS = {
+    "export": "ExportParquet, 1 file (zstd)",
+    "split16": "ExportSplitParquet, 16 partitions",
+    "split1000": "ExportSplitParquet, 1000 partitions",
+    "rows100k": "QueryRows, 100k rows",
+}
+
+
+def clear(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
+
+
+def ours(binary, op, db, out):
+    clear(out)
+    res = subprocess.run([binary, op, db, out], check=True, capture_output=True, text=True)
+    _, seconds, rows = res.stdout.split()
+    return float(seconds), int(rows)
+
+
+def theirs(op, db, out):
+    clear(out)
+    con = duckdb.connect(db, read_only=True)
+    t0 = time.perf_counter()
+    if op == "rows100k":
+        rows = len(con.execute(OPS[op]).fetchall())
+    else:
+        if op != "export":
+            os.makedirs(out)
+        rows = con.execute(OPS[op].format(out=out)).fetchone()[0]
+    seconds = time.perf_counter() - t0
+    con.close()
+    return seconds, rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ours", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--ops", default=",".join(OPS))
+    args = ap.parse_args()
+
+    os.makedirs(args.work, exist_ok=True)
+    db = os.path.join(args.work, "bench.duckdb")
+    clear(db)
+    clear(db + ".wal")
+    subprocess.run([args.ours, "setup", db, str(args.rows)], check=True)
+    print(f"DuckDB {duckdb.__version__} (Python package) vs libstore, {args.rows} probe_results rows, "
+          f"best of {args.runs} alternating runs, {os.cpu_count()} CPUs")
+    print(f"{'benchmark':38} {'ours s':>9} {'duckdb s':>9} {'ratio':>6} {'ours rows/s':>12}")
+    for op in args.ops.split(","):
+        out_ours = os.path.join(args.work, op + "-ours" + (".parquet" if op == "export" else ""))
+        out_theirs = os.path.join(args.work, op + "-duckdb" + (".parquet" if op == "export" else ""))
+        best_ours = best_theirs = float("inf")
+        for _ in range(args.runs):
+            s, rows_ours = ours(args.ours, op, db, out_ours)
+            best_ours = min(best_ours, s)
+            s, rows_theirs = theirs(op, db, out_theirs)
+            best_theirs = min(best_theirs, s)
+        if rows_ours != rows_theirs:
+            raise SystemExit(f"{op}: row counts differ: ours {rows_ours}, duckdb {rows_theirs}")
+        print(f"{LABELS[op]:38} {best_ours:9.3f} {best_theirs:9.3f} {best_ours / best_theirs:6.2f} "
+              f"{rows_ours / best_ours:12,.0f}")
+        clear(out_ours)
+        clear(out_theirs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+module example.com/analytics
+
+go 1.26
+
+require dappco.re/go/store v0.0.0
+
+replace dappco.re/go/store => ../../../bindings/go

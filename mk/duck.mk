@@ -1,0 +1,126 @@
+# DuckDB analytics layer: where libduckdb comes from, and its tests.
+#
+#   make duckdb-lib     fetch the pinned prebuilt libduckdb.so once per machine
+#                       (scripts/duckdb-fetch.sh) and copy it into build/lib
+#   make test-duck      the DuckDB C test (plain and ASan/UBSan), the C++ test
+#                       (ASan/UBSan), and seed 003's analytics example in C,
+#                       C++, Go and C#, each checked against the same output
+#   make test-kv-only   the KV-only build (`--no-default-features`) and its tests
+#   make bench-duck     Parquet export and QueryRows against DuckDB's own Python
+#                       package of the same version
+#   make DUCKDB=bundled ...   compile DuckDB from source instead (about 25 min
+#                       on 2 cores, once per build cache; needs no npm)
+#
+# Every cargo call sees the same DUCKDB_LIB_DIR, so build, test, bench and
+# demo share one set of artifacts.
+
+.PHONY: duckdb-lib test-duck test-duck-c test-kv-only bench-duck
+
+DUCKDB ?= prebuilt
+DUCKDB_FETCH := scripts/duckdb-fetch.sh
+
+ifeq ($(DUCKDB),bundled)
+CARGO_FLAGS += --features duckdb-bundled
+duckdb-lib:
+	@mkdir -p $(LIBDIR)
+else
+DUCKDB_LIB_DIR := $(shell sh $(DUCKDB_FETCH) --dir)
+export DUCKDB_LIB_DIR
+
+# Copy then rename, like libstore.so, so running programs keep their mapping.
+duckdb-lib:
+	@sh $(DUCKDB_FETCH) >/dev/null
+	@mkdir -p $(LIBDIR)
+	@cmp -s $(DUCKDB_LIB_DIR)/libduckdb.so $(LIBDIR)/libduckdb.so || \
+		{ cp -f $(DUCKDB_LIB_DIR)/libduckdb.so $(LIBDIR)/.libduckdb.so.tmp && \
+		  mv -f $(LIBDIR)/.libduckdb.so.tmp $(LIBDIR)/libduckdb.so; }
+endif
+
+# Every target that runs cargo with the duckdb feature needs the library first.
+build lib test-rust: duckdb-lib
+
+TEST_SUITES += test-duck test-kv-only
+bench: bench-duck
+
+test-duck: test-duck-c test-duck-cpp test-duck-examples
+
+# ---- KV-only build -------------------------------------------------------
+
+# Its own target directory, so the feature change never invalidates the
+# default build's artifacts (and the other way round).
+test-kv-only:
+	env -u DUCKDB_LIB_DIR $(CARGO) test --locked --no-default-features \
+		--target-dir $(CARGO_TARGET_DIR)/kv-only
+
+# ---- C test --------------------------------------------------------------
+
+DUCK_C_BUILD := $(BUILD)/c
+DUCK_C_DEPS := tests/c/test_duck.c $(C_TEST_HELPERS)
+
+$(DUCK_C_BUILD)/plain/test_duck: $(DUCK_C_DEPS) | build
+	@mkdir -p $(dir $@)
+	$(CC) $(C_TEST_FLAGS) $< $(C_TEST_SRC)/check.c -o $@ $(C_LINK_STORE)
+
+$(DUCK_C_BUILD)/asan/test_duck: $(DUCK_C_DEPS) | build
+	@mkdir -p $(dir $@)
+	$(CC) $(C_TEST_FLAGS) $(C_SANITIZE) $< $(C_TEST_SRC)/check.c -o $@ $(C_LINK_STORE)
+
+test-duck-c: build $(DUCK_C_BUILD)/plain/test_duck $(DUCK_C_BUILD)/asan/test_duck
+	$(DUCK_C_BUILD)/plain/test_duck
+	$(C_SAN_ENV) $(DUCK_C_BUILD)/asan/test_duck
+
+# ---- C++ test and the analytics examples -----------------------------------
+
+$(BUILD)/cpp/duck_test: tests/cpp/duck_test.cpp bindings/c/store.hpp include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
+
+test-duck-cpp: build $(BUILD)/cpp/duck_test
+	$(BUILD)/cpp/duck_test
+
+$(BUILD)/examples/analytics-c: examples/c/analytics.c include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR) -o $@
+
+$(BUILD)/examples/analytics-cpp: examples/cpp/analytics.cpp bindings/c/store.hpp include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_STRICT) -O2 -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
+
+$(CSHARP_OUT)/Analytics.exe: examples/csharp/Analytics.cs $(CSHARP_LIB)
+	mcs $(MCS_FLAGS) -r:$(CSHARP_LIB) -out:$@ $<
+
+# The query line differs only in how each language prints a row; the export
+# lines must match exactly.
+ANALYTICS_EXPECTED := exported 2 rows to scores.parquet\nexported 2 rows to shards/model=*/\n
+
+test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analytics-cpp $(CSHARP_OUT)/Analytics.exe
+	@set -e; for lang in c cpp go csharp; do \
+		dir=$$(mktemp -d); \
+		case $$lang in \
+		c|cpp) $(BUILD)/examples/analytics-$$lang "$$dir" > "$$dir/out" ;; \
+		go) (cd examples/go/analytics && $(GO) run . "$$dir") > "$$dir/out" ;; \
+		csharp) $(MONO_RUN) $(CSHARP_OUT)/Analytics.exe "$$dir" > "$$dir/out" ;; \
+		esac; \
+		grep -q '"model-a"' "$$dir/out"; ! grep -q '"model-b"' "$$dir/out"; \
+		printf '$(ANALYTICS_EXPECTED)' > "$$dir/want"; \
+		tail -n 2 "$$dir/out" | diff -u "$$dir/want" -; \
+		test -f "$$dir/scores.parquet" -a -d "$$dir/shards/model=model-a" -a -d "$$dir/shards/model=model-b"; \
+		rm -rf "$$dir"; echo "[pass] examples/$$lang analytics"; \
+	done
+
+# ---- benchmarks ----------------------------------------------------------
+
+DUCKDB_VERSION := $(shell sh $(DUCKDB_FETCH) --version)
+DUCKDB_PY_VENV := $(HOME)/.cache/store-duckdb/py-$(DUCKDB_VERSION)
+
+$(DUCKDB_PY_VENV)/bin/python:
+	python3 -m venv $(DUCKDB_PY_VENV)
+	$(DUCKDB_PY_VENV)/bin/pip install -q duckdb==$(DUCKDB_VERSION)
+
+$(DUCK_C_BUILD)/bench/bench_duck: bench/c/duck/bench_duck.c include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -O2 -g -Iinclude $< -o $@ $(C_LINK_STORE)
+
+bench-duck: build $(DUCK_C_BUILD)/bench/bench_duck $(DUCKDB_PY_VENV)/bin/python
+	$(DUCKDB_PY_VENV)/bin/python bench/c/duck/compare.py \
+		--ours $(DUCK_C_BUILD)/bench/bench_duck --work $(BUILD)/bench-duck $(BENCH_DUCK_ARGS)

@@ -17,7 +17,7 @@ pub enum ErrorKind {
     Closed,
     /// The caller passed something unusable: empty path, bad namespace, bad UTF-8, negative limits.
     InvalidArgument,
-    /// The database stayed locked past the busy timeout, or a transaction is open on this thread.
+    /// A transaction on another handle (or another process's lock) outlasted the busy timeout, or a store write was made inside its own transaction's body.
     Busy,
     /// The operating system refused a file operation.
     Io,

@@ -20,7 +20,7 @@ pub enum store_status {
     STORE_CLOSED = 3,
     /// A NULL pointer, bad length, invalid UTF-8 where text is required, or an unusable value.
     STORE_INVALID_ARGUMENT = 4,
-    /// The database stayed locked past the busy timeout, or a transaction is open on this thread.
+    /// A transaction on another handle (or another process's lock) outlasted the busy timeout, or a store write was made inside its own transaction's body.
     STORE_BUSY = 5,
     /// The operating system refused a file operation.
     STORE_IO = 6,

@@ -152,8 +152,10 @@ namespace Dappco.Store
         }
 
         /// <summary>
-        /// Begins a transaction. Use it from the calling thread only; while it is
-        /// open, writes on this thread must go through it (others throw StoreBusyException).
+        /// Begins a transaction. It belongs to the returned handle, not to a thread:
+        /// any thread (an async continuation included) may use it, one call at a time.
+        /// While it is open, writes through the store wait at most
+        /// StoreOptions.BusyTimeout and then throw StoreBusyException.
         /// </summary>
         public Transaction BeginTransaction()
         {

@@ -13,7 +13,7 @@ namespace Dappco.Store
         Closed = 3,
         /// <summary>Bad input: NULL, bad length, invalid UTF-8 where text is required.</summary>
         InvalidArgument = 4,
-        /// <summary>The database stayed locked, or a transaction is open on this thread.</summary>
+        /// <summary>A transaction on another handle (or another process's lock) outlasted the busy timeout.</summary>
         Busy = 5,
         /// <summary>The operating system refused a file operation.</summary>
         IO = 6,

@@ -4,8 +4,9 @@
  *
  *   commit per row          store_journal_commit vs one INSERT per transaction (synchronous=FULL, WAL)
  *   commit batched 1000     1000 commits in one store transaction vs BEGIN; 1000 INSERT; COMMIT
- *   query range+meas+tag    Flux range + _measurement + tag filter over ROWS rows vs the equivalent SQL
- *   query 200k rows         Flux range returning 200 000 rows as JSON vs stepping the same rows
+ *   queries                 go-store's journal benchmark shape (200k rows over 24 h): range -1h +
+ *                           measurement (+ tag), and QueryJournal("") returning every row, then the
+ *                           range queries over ROWS rows, each vs raw SQLite running the same SQL
  *   compact gzip / zstd     MB/s of JSONL and peak RSS growth vs the gzip / zstd command-line tools
  *
  *   journal_bench [ROWS [SECTION]]   ROWS defaults to 1000000; SECTION is
@@ -35,8 +36,6 @@ static const char INSERT[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, NULL)";
 static const char FIELDS[] = "{\"load\":0.5,\"n\":42}";
 static const char TAGS[] = "{\"host\":\"h7\"}";
-/* 2026-03-30T00:00:00Z; generated rows are 10 ms apart from here. */
-static const int64_t BASE_MS = 1774828800000LL;
 
 static char tmpdir[512];
 
@@ -170,24 +169,26 @@ static void bench_commits(void) {
 
 /* ---- a large journal ---------------------------------------------------------- */
 
-/* Writes `rows` rows behind the store's back: 10 measurements, 100 hosts,
- * committed 10 ms apart from BASE_MS. */
+/* Writes `rows` rows behind the store's back in the shape of go-store's
+ * benchmark (perf-anchors addendum 2026-11-30): 20 measurements, 3 numeric
+ * fields, tags host (10 values) and region, spread over the last 24 hours. */
 static void populate(const char *path, long rows) {
     sqlite3 *db = raw_open_journal(path);
     sqlite3_stmt *ins;
-    char m[16], f[64], t[32];
+    char m[16], f[96], t[48];
     long i;
+    int64_t start = now_ms() - 86400000LL;
     sqlite3_exec(db, "PRAGMA synchronous=OFF; BEGIN", NULL, NULL, NULL);
     sqlite3_prepare_v2(db, INSERT, -1, &ins, NULL);
     for (i = 0; i < rows; i++) {
-        int ml = snprintf(m, sizeof m, "m%ld", i % 10);
-        int fl = snprintf(f, sizeof f, "{\"load\":%ld.5,\"n\":%ld}", i % 100, i);
-        int tl = snprintf(t, sizeof t, "{\"host\":\"h%ld\"}", (i / 10) % 100);
+        int ml = snprintf(m, sizeof m, "m%ld", i % 20);
+        int fl = snprintf(f, sizeof f, "{\"a\":%ld,\"b\":%ld.5,\"c\":%ld}", i % 100, i % 7, i);
+        int tl = snprintf(t, sizeof t, "{\"host\":\"h%ld\",\"region\":\"r%ld\"}", (i / 20) % 10, i % 3);
         sqlite3_bind_text(ins, 1, "store", 5, SQLITE_STATIC);
         sqlite3_bind_text(ins, 2, m, ml, SQLITE_STATIC);
         sqlite3_bind_text(ins, 3, f, fl, SQLITE_STATIC);
         sqlite3_bind_text(ins, 4, t, tl, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 5, BASE_MS + i * 10);
+        sqlite3_bind_int64(ins, 5, start + (int64_t)((double)i * 86400000.0 / (double)rows));
         must_sql(db, sqlite3_step(ins), "populate");
         sqlite3_reset(ins);
     }
@@ -196,20 +197,13 @@ static void populate(const char *path, long rows) {
     sqlite3_close(db);
 }
 
-static void iso(char *buf, size_t cap, int64_t ms) {
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-}
-
 typedef struct {
     store_db *db;
     char flux[512];
     sqlite3 *raw;
     sqlite3_stmt *stmt;
-    int64_t start, stop;
+    int nparams;
+    int64_t since;
     const char *measurement, *host;
     size_t rows, json_bytes, raw_bytes;
 } query_ctx;
@@ -230,13 +224,12 @@ static void raw_query(void *c, long i) {
     size_t rows = 0;
     int col;
     (void)i;
-    sqlite3_bind_text(q->stmt, 1, "store", 5, SQLITE_STATIC);
-    sqlite3_bind_int64(q->stmt, 2, q->start);
-    sqlite3_bind_int64(q->stmt, 3, q->stop);
-    if (q->measurement) {
-        sqlite3_bind_text(q->stmt, 4, q->measurement, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q->stmt, 5, q->host, -1, SQLITE_STATIC);
+    if (q->nparams >= 3) {
+        sqlite3_bind_text(q->stmt, 1, "store", 5, SQLITE_STATIC);
+        sqlite3_bind_int64(q->stmt, 2, now_ms() - 3600000);
+        sqlite3_bind_text(q->stmt, 3, q->measurement, -1, SQLITE_STATIC);
     }
+    if (q->nparams >= 4) sqlite3_bind_text(q->stmt, 4, q->host, -1, SQLITE_STATIC);
     while (sqlite3_step(q->stmt) == SQLITE_ROW) {
         for (col = 0; col < 6; col++) q->raw_bytes += (size_t)sqlite3_column_bytes(q->stmt, col);
         rows++;
@@ -252,76 +245,85 @@ static long max_rss_kb(void) {
 }
 
 /* Runs `f(arg)` in a child process and returns the child's peak RSS growth
- * over its state before the call, in KiB (-1 on failure). */
-static long rss_growth_in_child(void (*f)(void *), void *arg) {
+ * over its state before the call, in KiB (-1 on failure); *cpu_ms gets the
+ * call's user + system CPU time (robust when the machine is busy). */
+static long rss_growth_in_child(void (*f)(void *), void *arg, double *cpu_ms) {
     int fds[2];
-    long growth = -1;
+    double report[2] = {-1, 0};
     pid_t pid;
     if (pipe(fds) != 0) return -1;
     pid = fork();
     if (pid == 0) {
-        long before = max_rss_kb(), after;
+        struct rusage a, b;
+        long before = max_rss_kb();
+        getrusage(RUSAGE_SELF, &a);
         f(arg);
-        after = max_rss_kb();
-        after -= before;
-        if (write(fds[1], &after, sizeof after) != (ssize_t)sizeof after) _exit(1);
+        getrusage(RUSAGE_SELF, &b);
+        report[0] = (double)(max_rss_kb() - before);
+        report[1] = (double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec + b.ru_stime.tv_sec - a.ru_stime.tv_sec) * 1e3 +
+                    (double)(b.ru_utime.tv_usec - a.ru_utime.tv_usec + b.ru_stime.tv_usec - a.ru_stime.tv_usec) / 1e3;
+        if (write(fds[1], report, sizeof report) != (ssize_t)sizeof report) _exit(1);
         _exit(0);
     }
     close(fds[1]);
-    if (read(fds[0], &growth, sizeof growth) != (ssize_t)sizeof growth) growth = -1;
+    if (read(fds[0], report, sizeof report) != (ssize_t)sizeof report) report[0] = -1;
     close(fds[0]);
     waitpid(pid, NULL, 0);
-    return growth;
+    if (cpu_ms) *cpu_ms = report[1];
+    return (long)report[0];
 }
 
 static void query_once(void *c) {
     ours_query(c, 0);
 }
 
-static void bench_queries(const char *path, long rows) {
-    query_ctx q;
-    char a_iso[40], b_iso[40];
+/* One query cell: ours (Flux or "" through the C ABI, JSON out) against
+ * raw SQLite running the equivalent SQL and reading every column. */
+static void query_cell(query_ctx *q, const char *name, const char *flux, const char *raw_sql, int nparams,
+                       double anchor_ns) {
     double ours, raw;
-    long span = rows < 200000 ? rows : 200000;
+    snprintf(q->flux, sizeof q->flux, "%s", flux);
+    q->nparams = nparams;
+    q->measurement = "m7";
+    q->host = "h3";
+    if (sqlite3_prepare_v2(q->raw, raw_sql, -1, &q->stmt, NULL) != SQLITE_OK) must_sql(q->raw, SQLITE_ERROR, raw_sql);
+    bench_pair((bench_side){ours_query, NULL, q}, (bench_side){raw_query, NULL, q}, 3, 300, &ours, &raw);
+    bench_table_row(name, ours, raw, "raw SQLite same SQL, step+read");
+    printf("  %zu rows, %zu bytes of JSON", q->rows, q->json_bytes);
+    if (anchor_ns > 0) printf("; go-store %.2f ms -> %.1fx faster", anchor_ns / 1e6, anchor_ns / ours);
+    printf("\n");
+    sqlite3_finalize(q->stmt);
+}
+
+#define SIX "SELECT bucket_name, measurement, fields_json, tags_json, committed_at, archived_at FROM journal_entries "
+
+static void bench_queries(const char *path, long rows, int all_rows) {
+    query_ctx q;
+    char name[64];
     memset(&q, 0, sizeof q);
     must(store_open((const uint8_t *)path, strlen(path), NULL, &q.db), "open");
     sqlite3_open_v2(path, &q.raw, SQLITE_OPEN_READONLY, NULL);
-
-    /* Range over the middle 200k rows, one measurement, one host. */
-    q.start = BASE_MS + (rows / 2) * 10;
-    q.stop = q.start + span * 10;
-    iso(a_iso, sizeof a_iso, q.start);
-    iso(b_iso, sizeof b_iso, q.stop);
-    snprintf(q.flux, sizeof q.flux,
-             "from(bucket: \"store\") |> range(start: %s, stop: %s) |> filter(fn: (r) => r._measurement == \"m3\" and "
-             "r.host == \"h13\")",
-             a_iso, b_iso);
-    q.measurement = "m3";
-    q.host = "h13";
-    sqlite3_prepare_v2(q.raw,
-                       "SELECT bucket_name, measurement, fields_json, tags_json, committed_at, archived_at FROM journal_entries "
-                       "WHERE archived_at IS NULL AND bucket_name = ?1 AND committed_at >= ?2 AND committed_at < ?3 "
-                       "AND measurement = ?4 AND json_extract(tags_json, '$.host') = ?5 ORDER BY committed_at, entry_id",
-                       -1, &q.stmt, NULL);
-    bench_pair((bench_side){ours_query, NULL, &q}, (bench_side){raw_query, NULL, &q}, 3, 300, &ours, &raw);
-    bench_table_row("query range+measurement+tag (200k span)", ours, raw, "raw SQLite same SQL");
-    printf("  %zu rows matched; go-store anchor (range + measurement over 200k rows): 3740000 ns -> %.1fx\n", q.rows,
-           3740000.0 / ours);
-    sqlite3_finalize(q.stmt);
-
-    /* Return all 200k rows of the range. */
-    snprintf(q.flux, sizeof q.flux, "from(bucket: \"store\") |> range(start: %s, stop: %s)", a_iso, b_iso);
-    q.measurement = NULL;
-    sqlite3_prepare_v2(q.raw,
-                       "SELECT bucket_name, measurement, fields_json, tags_json, committed_at, archived_at FROM journal_entries "
-                       "WHERE archived_at IS NULL AND bucket_name = ?1 AND committed_at >= ?2 AND committed_at < ?3 "
-                       "ORDER BY committed_at, entry_id",
-                       -1, &q.stmt, NULL);
-    bench_pair((bench_side){ours_query, NULL, &q}, (bench_side){raw_query, NULL, &q}, 3, 300, &ours, &raw);
-    bench_table_row("query returning 200k rows (JSON)", ours, raw, "raw SQLite step+read");
-    printf("  %zu rows, %zu bytes of JSON; peak RSS growth %ld KiB; go-store anchor 1010 ms / 384 MiB -> %.1fx faster\n",
-           q.rows, q.json_bytes, rss_growth_in_child(query_once, &q), 1010e6 / ours);
-    sqlite3_finalize(q.stmt);
+    snprintf(name, sizeof name, "range -1h + measurement, %ldk rows", rows / 1000);
+    query_cell(&q, name, "from(bucket: \"store\") |> range(start: -1h) |> filter(fn: (r) => r._measurement == \"m7\")",
+               SIX "WHERE archived_at IS NULL AND bucket_name = ?1 AND committed_at >= ?2 AND measurement = ?3 "
+                   "ORDER BY committed_at, entry_id",
+               3, rows == 200000 ? 3.74e6 : 0);
+    snprintf(name, sizeof name, "range -1h + measurement + tag, %ldk rows", rows / 1000);
+    query_cell(&q, name,
+               "from(bucket: \"store\") |> range(start: -1h) |> filter(fn: (r) => r._measurement == \"m7\" and r.host == "
+               "\"h3\")",
+               SIX "WHERE archived_at IS NULL AND bucket_name = ?1 AND committed_at >= ?2 AND measurement = ?3 "
+                   "AND json_extract(tags_json, '$.host') = ?4 ORDER BY committed_at, entry_id",
+               4, rows == 200000 ? 2.62e6 : 0);
+    if (all_rows) {
+        snprintf(name, sizeof name, "QueryJournal(\"\") -> %ldk rows", rows / 1000);
+        query_cell(&q, name, "", SIX "WHERE archived_at IS NULL ORDER BY committed_at, entry_id", 0,
+                   rows == 200000 ? 1010e6 : 0);
+        double cpu_ms = 0;
+        long growth = rss_growth_in_child(query_once, &q, &cpu_ms);
+        printf("  one call in a fresh process: %.0f ms CPU, peak RSS +%ld KiB (go-store: 1010 ms, 384 MiB)\n", cpu_ms,
+               growth);
+    }
     sqlite3_close(q.raw);
     must(store_close(q.db), "close");
     store_free(q.db);
@@ -354,7 +356,7 @@ static void compact_once(void *c) {
     FILE *f;
     must(store_open((const uint8_t *)x->path, strlen(x->path), NULL, &db), "open");
     must(store_compact_options_init(&o, sizeof o), "options init");
-    o.before_ms = BASE_MS + 100LL * 365 * 86400000;
+    o.before_ms = now_ms() + 60000; /* every row */
     o.output.ptr = (const uint8_t *)x->out_dir;
     o.output.len = strlen(x->out_dir);
     o.format.ptr = (const uint8_t *)x->format;
@@ -423,7 +425,7 @@ static void bench_compaction(const char *path, long rows) {
         x.path = copy;
         x.format = formats[k];
         path_of(x.out_dir, sizeof x.out_dir, "archive");
-        growth = rss_growth_in_child(compact_once, &x);
+        growth = rss_growth_in_child(compact_once, &x, NULL);
         f = fopen("/dev/shm/store-journal-bench.out", "r");
         if (!f || !fgets(x.archive, sizeof x.archive, f) || fscanf(f, "%lf %lf", &x.seconds, &x.cpu_seconds) != 2) {
             fprintf(stderr, "compaction child reported nothing\n");
@@ -465,9 +467,15 @@ int main(int argc, char **argv) {
     printf("journal benchmarks: libstore %s, SQLite %s, %ld rows\n", store_version(), sqlite3_libversion(), rows);
     bench_table_header();
     if (!*only || strcmp(only, "commits") == 0) bench_commits();
+    if (!*only || strcmp(only, "queries") == 0) {
+        path_of(big, sizeof big, "journal-200k.db");
+        populate(big, 200000);
+        bench_queries(big, 200000, 1);
+        remove_db(big);
+    }
     path_of(big, sizeof big, "journal-big.db");
     if (!*only || strcmp(only, "commits") != 0) populate(big, rows);
-    if (!*only || strcmp(only, "queries") == 0) bench_queries(big, rows);
+    if (!*only || strcmp(only, "queries") == 0) bench_queries(big, rows, 0);
     if (!*only || strcmp(only, "compact") == 0) bench_compaction(big, rows);
     remove_db(big);
     path_of(big, sizeof big, "archive");

@@ -20,6 +20,7 @@ use super::codec::{ArchiveFormat, Encoder};
 use super::line::write_line;
 use super::publish::{fault, FaultWriter, Published, Staged, Step};
 use crate::base::clock::now_ms;
+use crate::journal::scan;
 use crate::base::error::{Error, ErrorKind, Op, Result, Stage};
 use crate::kv::Kv;
 use crate::Store;
@@ -135,19 +136,6 @@ struct Streamed {
 
 type Sink = Encoder<FaultWriter<BufWriter<std::fs::File>>>;
 
-/// Rows come back in (committed_at, entry_id) order without a sort: one
-/// scan of the (bucket_name, committed_at) index per bucket, merged here.
-/// Past this many buckets one sorted query is used instead (SQLite's sorter
-/// also keeps memory bounded, spilling to temporary files).
-const MAX_MERGED_BUCKETS: usize = 32;
-
-const ROWS_OF_BUCKET: &str = "SELECT entry_id, bucket_name, measurement, fields_json, tags_json, committed_at \
-    FROM journal_entries WHERE bucket_name = ?1 AND committed_at < ?2 AND archived_at IS NULL \
-    ORDER BY committed_at, entry_id";
-
-const ROWS_SORTED: &str = "SELECT entry_id, bucket_name, measurement, fields_json, tags_json, committed_at \
-    FROM journal_entries WHERE archived_at IS NULL AND committed_at < ?1 ORDER BY committed_at, entry_id";
-
 /// Writes every qualifying row to a new staged file; `None` when there are
 /// none (and then no file is created).
 fn stream(
@@ -157,68 +145,9 @@ fn stream(
     name: &str,
     format: ArchiveFormat,
 ) -> Result<Option<Streamed>> {
-    use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
     let mut out = ArchiveWriter { dir, name, format, sink: None, line: String::with_capacity(512), count: 0, last_id: i64::MIN };
-    match buckets(conn)? {
-        Some(buckets) => {
-            let mut stmts = Vec::with_capacity(buckets.len());
-            for _ in &buckets {
-                stmts.push(conn.prepare(ROWS_OF_BUCKET).stage("query journal rows")?);
-            }
-            let mut sources = Vec::with_capacity(buckets.len());
-            for (stmt, bucket) in stmts.iter_mut().zip(&buckets) {
-                let mut rows = stmt.query(rusqlite::params![bucket, cutoff]).stage("query journal rows")?;
-                rows.advance().stage("scan journal row")?;
-                sources.push(rows);
-            }
-            let key = |rows: &rusqlite::Rows<'_>| -> Result<Option<(i64, i64)>> {
-                match rows.get() {
-                    Some(row) => Ok(Some((row.get(5).stage("scan journal row")?, row.get(0).stage("scan journal row")?))),
-                    None => Ok(None),
-                }
-            };
-            let mut heads = sources.iter().map(key).collect::<Result<Vec<_>>>()?;
-            while let Some((i, _)) = heads.iter().enumerate().filter_map(|(i, h)| h.map(|k| (i, k))).min_by_key(|&(_, k)| k) {
-                if let Some(row) = sources[i].get() {
-                    out.row(row)?;
-                }
-                sources[i].advance().stage("scan journal row")?;
-                heads[i] = key(&sources[i])?;
-            }
-        }
-        None => {
-            let mut stmt = conn.prepare_cached(ROWS_SORTED).stage("query journal rows")?;
-            let mut rows = stmt.query([cutoff]).stage("query journal rows")?;
-            while let Some(row) = rows.next().stage("scan journal row")? {
-                out.row(row)?;
-            }
-        }
-    }
+    scan::ordered(conn, cutoff, |row| out.row(row))?;
     out.finish()
-}
-
-/// The distinct buckets, found through the index one seek at a time;
-/// `None` when there are more than [`MAX_MERGED_BUCKETS`].
-fn buckets(conn: &rusqlite::Connection) -> Result<Option<Vec<String>>> {
-    let mut first = conn.prepare_cached("SELECT MIN(bucket_name) FROM journal_entries").stage("query journal rows")?;
-    let mut after = conn
-        .prepare_cached("SELECT MIN(bucket_name) FROM journal_entries WHERE bucket_name > ?1")
-        .stage("query journal rows")?;
-    use rusqlite::types::Value;
-    let mut next: Value = first.query_row([], |r| r.get(0)).stage("query journal rows")?;
-    let mut out = Vec::new();
-    loop {
-        match next {
-            Value::Null => return Ok(Some(out)),
-            // A non-text bucket (written by another program) sorts apart: use the sorted query.
-            Value::Text(_) if out.len() == MAX_MERGED_BUCKETS => return Ok(None),
-            Value::Text(bucket) => {
-                next = after.query_row([&bucket], |r| r.get(0)).stage("query journal rows")?;
-                out.push(bucket);
-            }
-            _ => return Ok(None),
-        }
-    }
 }
 
 /// The staged archive being written: created at the first row.
@@ -234,11 +163,11 @@ struct ArchiveWriter<'a> {
 
 impl ArchiveWriter<'_> {
     fn row(&mut self, row: &rusqlite::Row<'_>) -> Result<()> {
-        let id: i64 = row.get(0).stage("scan journal row")?;
+        let id: i64 = row.get(scan::ENTRY_ID).stage("scan journal row")?;
         let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).stage("scan journal row");
-        let committed_at: i64 = row.get(5).stage("scan journal row")?;
+        let committed_at: i64 = row.get(scan::COMMITTED_AT).stage("scan journal row")?;
         self.line.clear();
-        write_line(&mut self.line, text(1)?, text(2)?, text(3)?, text(4)?, committed_at)?;
+        write_line(&mut self.line, text(0)?, text(1)?, text(2)?, text(3)?, committed_at)?;
         if self.sink.is_none() {
             let (staged, file) = Staged::create(self.dir, self.name)?;
             let sink = Encoder::new(self.format, FaultWriter(BufWriter::with_capacity(64 * 1024, file)))?;

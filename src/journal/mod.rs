@@ -7,6 +7,7 @@ mod api;
 pub mod flux;
 pub(crate) mod gojson;
 mod query;
+pub(crate) mod scan;
 pub(crate) mod table;
 
 pub use api::{JournalEntry, DEFAULT_JOURNAL_BUCKET};

@@ -4,6 +4,7 @@
 //! [`flux`], which knows nothing of SQLite.
 
 mod api;
+pub(crate) mod canonical;
 pub mod flux;
 pub(crate) mod gojson;
 mod query;

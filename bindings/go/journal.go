@@ -16,6 +16,8 @@ import (
 	"maps"
 	"runtime"
 	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -135,7 +137,7 @@ func queryJournal(v view, flux string) ([]map[string]any, error) {
 // (encoding/json's interface decoding costs several times more); nested
 // field values go through encoding/json.
 func decodeRows(op string, data []byte) ([]map[string]any, error) {
-	r := rowReader{data: data}
+	r := rowReader{data: data, intern: make(map[string]string, 64)}
 	rows, err := r.rows()
 	if err != nil {
 		return nil, usageError(op, "decode rows: "+err.Error())
@@ -146,7 +148,17 @@ func decodeRows(op string, data []byte) ([]map[string]any, error) {
 type rowReader struct {
 	data []byte
 	i    int
+	// Short strings repeat from row to row (column names, field and tag
+	// keys, buckets, measurements, tag values): one copy serves them all.
+	intern map[string]string
 }
+
+// internLimits bound the interning: strings up to internMaxLen bytes, at
+// most internMaxCount distinct ones per decode.
+const (
+	internMaxLen   = 32
+	internMaxCount = 4096
+)
 
 type decodeError struct{ at int }
 
@@ -376,15 +388,93 @@ func (r *rowReader) str() (string, error) {
 		case '"':
 			r.i++
 			if !escaped {
-				return string(r.data[start+1 : r.i-1]), nil
+				return r.text(r.data[start+1 : r.i-1]), nil
 			}
-			var out string
-			err := json.Unmarshal(r.data[start:r.i], &out)
-			return out, err
+			return unescape(r.data[start+1 : r.i-1])
 		}
 		r.i++
 	}
 	return "", r.fail()
+}
+
+// unescape decodes the escapes of a JSON string body (the library writes
+// \" \\ \n \r \t \b \f and \uXXXX); anything unusual goes through
+// encoding/json.
+func unescape(b []byte) (string, error) {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i+1 >= len(b) {
+			return "", decodeError{i}
+		}
+		i++
+		switch b[i] {
+		case '"', '\\', '/':
+			out = append(out, b[i])
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'u':
+			r, ok := hex4(b, i+1)
+			if !ok || utf16.IsSurrogate(r) {
+				// Surrogate pairs and malformed escapes: encoding/json's rules.
+				var s string
+				err := json.Unmarshal(append(append([]byte{'"'}, b...), '"'), &s)
+				return s, err
+			}
+			out = utf8.AppendRune(out, r)
+			i += 4
+		default:
+			return "", decodeError{i}
+		}
+	}
+	return string(out), nil
+}
+
+func hex4(b []byte, at int) (rune, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// text converts b to a string, sharing one copy of short repeated ones.
+func (r *rowReader) text(b []byte) string {
+	if len(b) > internMaxLen || r.intern == nil {
+		return string(b)
+	}
+	if s, ok := r.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(r.intern) < internMaxCount {
+		r.intern[s] = s
+	}
+	return s
 }
 
 // skip passes over one object or array, strings included.

@@ -4,6 +4,7 @@ package store
 // the stricter Flux and raw-SQL behaviour of this implementation.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -337,5 +338,22 @@ func TestJournal_DecodeRows_Bad_MalformedInput(t *testing.T) {
 	rows, err := decodeRows("op", []byte(` [ ] `))
 	if err != nil || rows != nil {
 		t.Fatalf("empty: %v %v", rows, err)
+	}
+}
+
+func TestJournal_Unescape_Good_MatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"plain", "q\"b\\s/", "\n\r\t\b\f", "\u2028<>&", "é😀\u0001", "\\u12", "a\\"} {
+		enc, _ := json.Marshal(s)
+		got, err := unescape(enc[1 : len(enc)-1])
+		if err != nil || got != s {
+			t.Fatalf("%q: got %q, %v", s, got, err)
+		}
+	}
+	got, err := unescape([]byte(`\ud83d\ude00 \u00e9`))
+	if err != nil || got != "😀 é" {
+		t.Fatalf("surrogates: %q %v", got, err)
+	}
+	if _, err := unescape([]byte(`bad\q`)); err == nil {
+		t.Fatal("unknown escape accepted")
 	}
 }

@@ -214,124 +214,87 @@ func (r *rowReader) rows() ([]map[string]any, error) {
 	}
 }
 
-func (r *rowReader) row() (map[string]any, error) {
+// members reads one object, calling value with the cursor on each
+// member's value.
+func (r *rowReader) members(value func(key string) error) error {
 	if err := r.expect('{'); err != nil {
-		return nil, err
+		return err
 	}
-	row := make(map[string]any, 8)
 	if r.next() == '}' {
 		r.i++
-		return row, nil
+		return nil
 	}
 	for {
 		key, err := r.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := r.expect(':'); err != nil {
-			return nil, err
+			return err
 		}
+		if err := value(key); err != nil {
+			return err
+		}
+		switch r.next() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return r.fail()
+		}
+	}
+}
+
+func (r *rowReader) row() (map[string]any, error) {
+	row := make(map[string]any, 8)
+	err := r.members(func(key string) error {
 		var value any
+		var err error
 		switch key {
 		case "fields":
-			value, err = r.object(false)
+			value, err = r.object()
 		case "tags":
 			value, err = r.stringObject()
 		default:
 			value, err = r.scalar(true)
 		}
-		if err != nil {
-			return nil, err
-		}
 		row[key] = value
-		switch r.next() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return row, nil
-		default:
-			return nil, r.fail()
-		}
-	}
+		return err
+	})
+	return row, err
 }
 
 // object reads a JSON object as encoding/json would into map[string]any
 // (numbers float64).
-func (r *rowReader) object(_ bool) (map[string]any, error) {
-	if err := r.expect('{'); err != nil {
-		return nil, err
-	}
+func (r *rowReader) object() (map[string]any, error) {
 	out := make(map[string]any, 4)
-	if r.next() == '}' {
-		r.i++
-		return out, nil
-	}
-	for {
-		key, err := r.str()
-		if err != nil {
-			return nil, err
-		}
-		if err := r.expect(':'); err != nil {
-			return nil, err
-		}
+	err := r.members(func(key string) error {
 		var value any
+		var err error
 		if c := r.next(); c == '{' || c == '[' {
 			start := r.i
-			if err := r.skip(); err != nil {
-				return nil, err
+			if err = r.skip(); err == nil {
+				err = json.Unmarshal(r.data[start:r.i], &value)
 			}
-			if err := json.Unmarshal(r.data[start:r.i], &value); err != nil {
-				return nil, err
-			}
-		} else if value, err = r.scalar(false); err != nil {
-			return nil, err
+		} else {
+			value, err = r.scalar(false)
 		}
 		out[key] = value
-		switch r.next() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return out, nil
-		default:
-			return nil, r.fail()
-		}
-	}
+		return err
+	})
+	return out, err
 }
 
 func (r *rowReader) stringObject() (map[string]string, error) {
-	if err := r.expect('{'); err != nil {
-		return nil, err
-	}
 	out := make(map[string]string, 4)
-	if r.next() == '}' {
-		r.i++
-		return out, nil
-	}
-	for {
-		key, err := r.str()
-		if err != nil {
-			return nil, err
-		}
-		if err := r.expect(':'); err != nil {
-			return nil, err
-		}
+	err := r.members(func(key string) error {
 		value, err := r.str()
-		if err != nil {
-			return nil, err
-		}
 		out[key] = value
-		switch r.next() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return out, nil
-		default:
-			return nil, r.fail()
-		}
-	}
+		return err
+	})
+	return out, err
 }
 
 // scalar reads null, a boolean, a string or a number; with ints, a number

@@ -506,8 +506,8 @@ typedef struct store_compact_options {
    */
   struct store_slice format;
   /**
-   * > 0: after archiving, delete archived rows committed more than this
-   * many milliseconds ago. 0 keeps them (go-store's behaviour).
+   * Positive: after archiving, delete archived rows committed more than
+   * this many milliseconds ago. 0 keeps them (go-store's behaviour).
    */
   int64_t retention_ms;
 } store_compact_options;

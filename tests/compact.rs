@@ -125,6 +125,44 @@ fn lines_follow_committed_at_then_entry_id() {
 }
 
 #[test]
+fn rows_of_many_buckets_merge_in_time_order() {
+    // 3 text buckets take the per-bucket index scans; 40 buckets, or a
+    // bucket that is not text, take the sorted query.
+    for (buckets, int_bucket) in [(3i64, false), (40, false), (3, true)] {
+        let dir = temp_dir();
+        let path = db_path(&dir, "buckets.db");
+        let db = open_file(&path);
+        db.commit_to_journal("new", &Map::new(), &BTreeMap::new()).unwrap();
+        let conn = raw(&path);
+        for i in 0..200i64 {
+            conn.execute(
+                "INSERT INTO journal_entries (bucket_name, measurement, fields_json, tags_json, committed_at) VALUES (?1, ?2, '{}', '{}', ?3)",
+                rusqlite::params![format!("b{}", (i * 7) % buckets), format!("m{i:03}"), 1000 + (i / 2)],
+            )
+            .unwrap();
+        }
+        // A row whose bucket is not text (written by another program).
+        if int_bucket {
+            conn.execute("INSERT INTO journal_entries (bucket_name, measurement, fields_json, tags_json, committed_at) VALUES (7, 'm-int', '{}', '{}', 1050)", []).unwrap();
+        }
+        let archive = db.compact(&options(&dir.path().join("a"), "gzip")).unwrap();
+        let got: Vec<(i64, String)> = read_all(&archive).into_iter().map(|r| (r.committed_at, r.measurement)).collect();
+        let mut want: Vec<(i64, String)> = (0..200i64).map(|i| (1000 + i / 2, format!("m{i:03}"))).collect();
+        if int_bucket {
+            want.push((1050, "m-int".into()));
+            want.sort_by_key(|(at, _)| *at);
+            // Equal times keep insertion (entry_id) order: m-int came last.
+            let pos = want.iter().position(|(_, m)| m == "m-int").unwrap();
+            let item = want.remove(pos);
+            let end = want.iter().rposition(|(at, _)| *at == 1050).unwrap();
+            want.insert(end + 1, item);
+        }
+        assert_eq!(got, want, "{buckets} buckets, int bucket {int_bucket}");
+        assert_eq!(db.query_journal("").unwrap().len(), 1, "only the fresh row stays");
+    }
+}
+
+#[test]
 fn options_normalise_and_validate_like_go_store() {
     let n = CompactOptions::default().normalised();
     assert_eq!(n.output, ".core/archive/");

@@ -258,3 +258,33 @@ fn querying_a_store_that_never_journaled_creates_the_table() {
     db.commit_to_journal("y", &Map::new(), &BTreeMap::new()).unwrap();
     assert_eq!(measurements(&db.query_journal("").unwrap()), vec!["y"]);
 }
+
+#[test]
+fn measurement_filters_read_the_measurement_index() {
+    let dir = temp_dir();
+    let path = db_path(&dir, "plan.db");
+    let db = open_file(&path);
+    db.commit_to_journal("m", &Map::new(), &BTreeMap::new()).unwrap();
+    let conn = raw(&path);
+    let plan_of = |q: &str| -> String {
+        let p = store::flux::plan(&store::flux::parse(q).unwrap(), 0).unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", p.sql)).unwrap();
+        let params = p.params.iter().map(|v| match v {
+            store::flux::SqlValue::Text(s) => rusqlite::types::Value::Text(s.clone()),
+            store::flux::SqlValue::Int(i) => rusqlite::types::Value::Integer(*i),
+            store::flux::SqlValue::Real(f) => rusqlite::types::Value::Real(*f),
+        });
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join(" | ")
+    };
+    let p = plan_of(r#"from(bucket: "store") |> range(start: -1h) |> filter(fn: (r) => r._measurement == "m7" and r.host == "h3")"#);
+    assert!(p.contains("journal_entries_bucket_measurement_committed_at_idx (bucket_name=? AND measurement=? AND committed_at>?)"), "{p}");
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
+    let p = plan_of(r#"from(bucket: "store") |> range(start: -1h) |> filter(fn: (r) => r._measurement == "a" or r.host == "b")"#);
+    assert!(p.contains("journal_entries_bucket_committed_at_idx (bucket_name=? AND committed_at>?)"), "{p}");
+    // go-store's own index is there too, unchanged.
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal_entries'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+}

@@ -55,6 +55,7 @@ func main() {
 		}
 		fmt.Printf(" %13.2fx %9.2fx\n", results[1].nsPerOp/results[0].nsPerOp, results[2].nsPerOp/results[0].nsPerOp)
 	}
+	runJournal(tmp, *only)
 }
 
 var cellID int

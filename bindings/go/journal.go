@@ -15,6 +15,10 @@ import (
 	"encoding/json"
 	"maps"
 	"runtime"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // CommitToJournal records one row in the journal (bucket: the configured
@@ -113,57 +117,342 @@ func queryJournal(v view, flux string) ([]map[string]any, error) {
 	if err := failure(r.status, r.err); err != nil {
 		return nil, err
 	}
-	return decodeJournalRows(v.op, takeBytes(r.out))
+	// Decoded in place: every value is copied into Go memory (string
+	// conversions, numbers), so the library's buffer can be freed after.
+	defer C.store_bytes_free(&r.out)
+	return decodeJournalRows(v.op, unsafe.Slice((*byte)(unsafe.Pointer(r.out.ptr)), int(r.out.len)))
 }
 
-// decodeRows turns the library's JSON rows into go-store's row maps:
+// decodeJournalRows turns the library's JSON rows into go-store's row maps:
 // integers stay int64 (the library writes reals with a decimal point or an
-// exponent), fields numbers become float64, tags a string map.
+// exponent), fields numbers become float64, tags a string map. The rows
+// are flat objects written by the library, so a small scanner reads them
+// (encoding/json's interface decoding costs several times more); nested
+// field values go through encoding/json.
 func decodeJournalRows(op string, data []byte) ([]map[string]any, error) {
-	var raw []map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+	r := rowReader{data: data, intern: make(map[string]string, 64)}
+	rows, err := r.rows()
+	if err != nil {
 		return nil, usageError(op, "decode rows: "+err.Error())
-	}
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	rows := make([]map[string]any, len(raw))
-	for i, columns := range raw {
-		row := make(map[string]any, len(columns))
-		for name, value := range columns {
-			decoded, err := decodeColumn(name, value)
-			if err != nil {
-				return nil, usageError(op, "decode rows: "+err.Error())
-			}
-			row[name] = decoded
-		}
-		rows[i] = row
 	}
 	return rows, nil
 }
 
-func decodeColumn(name string, value json.RawMessage) (any, error) {
-	switch name {
-	case "fields":
-		fields := map[string]any{}
-		err := json.Unmarshal(value, &fields)
-		return fields, err
-	case "tags":
-		tags := map[string]string{}
-		err := json.Unmarshal(value, &tags)
-		return tags, err
+type rowReader struct {
+	data []byte
+	i    int
+	// Short strings repeat from row to row (column names, field and tag
+	// keys, buckets, measurements, tag values): one copy serves them all.
+	intern map[string]string
+}
+
+// internLimits bound the interning: strings up to internMaxLen bytes, at
+// most internMaxCount distinct ones per decode.
+const (
+	internMaxLen   = 32
+	internMaxCount = 4096
+)
+
+type decodeError struct{ at int }
+
+func (e decodeError) Error() string { return "malformed row JSON at byte " + strconv.Itoa(e.at) }
+
+func (r *rowReader) fail() error { return decodeError{r.i} }
+
+func (r *rowReader) skipSpace() {
+	for r.i < len(r.data) && (r.data[r.i] == ' ' || r.data[r.i] == '\n' || r.data[r.i] == '\t' || r.data[r.i] == '\r') {
+		r.i++
 	}
-	d := json.NewDecoder(bytes.NewReader(value))
-	d.UseNumber()
-	var out any
-	if err := d.Decode(&out); err != nil {
+}
+
+// next returns the next non-space byte without consuming it (0 at the end).
+func (r *rowReader) next() byte {
+	r.skipSpace()
+	if r.i < len(r.data) {
+		return r.data[r.i]
+	}
+	return 0
+}
+
+func (r *rowReader) expect(b byte) error {
+	if r.next() != b {
+		return r.fail()
+	}
+	r.i++
+	return nil
+}
+
+func (r *rowReader) rows() ([]map[string]any, error) {
+	if err := r.expect('['); err != nil {
 		return nil, err
 	}
-	if n, ok := out.(json.Number); ok {
-		if i, err := n.Int64(); err == nil {
-			return i, nil
-		}
-		return n.Float64()
+	var rows []map[string]any
+	if r.next() == ']' {
+		return nil, nil
 	}
-	return out, nil
+	for {
+		row, err := r.row()
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+		switch r.next() {
+		case ',':
+			r.i++
+		case ']':
+			return rows, nil
+		default:
+			return nil, r.fail()
+		}
+	}
+}
+
+// members reads one object, calling value with the cursor on each
+// member's value.
+func (r *rowReader) members(value func(key string) error) error {
+	if err := r.expect('{'); err != nil {
+		return err
+	}
+	if r.next() == '}' {
+		r.i++
+		return nil
+	}
+	for {
+		key, err := r.str()
+		if err != nil {
+			return err
+		}
+		if err := r.expect(':'); err != nil {
+			return err
+		}
+		if err := value(key); err != nil {
+			return err
+		}
+		switch r.next() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return r.fail()
+		}
+	}
+}
+
+func (r *rowReader) row() (map[string]any, error) {
+	row := make(map[string]any, 8)
+	err := r.members(func(key string) error {
+		var value any
+		var err error
+		switch key {
+		case "fields":
+			value, err = r.object()
+		case "tags":
+			value, err = r.stringObject()
+		default:
+			value, err = r.scalar(true)
+		}
+		row[key] = value
+		return err
+	})
+	return row, err
+}
+
+// object reads a JSON object as encoding/json would into map[string]any
+// (numbers float64).
+func (r *rowReader) object() (map[string]any, error) {
+	out := make(map[string]any, 4)
+	err := r.members(func(key string) error {
+		var value any
+		var err error
+		if c := r.next(); c == '{' || c == '[' {
+			start := r.i
+			if err = r.skip(); err == nil {
+				err = json.Unmarshal(r.data[start:r.i], &value)
+			}
+		} else {
+			value, err = r.scalar(false)
+		}
+		out[key] = value
+		return err
+	})
+	return out, err
+}
+
+func (r *rowReader) stringObject() (map[string]string, error) {
+	out := make(map[string]string, 4)
+	err := r.members(func(key string) error {
+		value, err := r.str()
+		out[key] = value
+		return err
+	})
+	return out, err
+}
+
+// scalar reads null, a boolean, a string or a number; with ints, a number
+// without '.' or exponent becomes int64 (else float64, as encoding/json).
+func (r *rowReader) scalar(ints bool) (any, error) {
+	switch c := r.next(); {
+	case c == '"':
+		return r.str()
+	case c == 'n' && bytes.HasPrefix(r.data[r.i:], []byte("null")):
+		r.i += 4
+		return nil, nil
+	case c == 't' && bytes.HasPrefix(r.data[r.i:], []byte("true")):
+		r.i += 4
+		return true, nil
+	case c == 'f' && bytes.HasPrefix(r.data[r.i:], []byte("false")):
+		r.i += 5
+		return false, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		start, integer := r.i, true
+		for r.i < len(r.data) {
+			b := r.data[r.i]
+			if b == '.' || b == 'e' || b == 'E' || b == '+' {
+				integer = false
+			} else if b != '-' && (b < '0' || b > '9') {
+				break
+			}
+			r.i++
+		}
+		text := string(r.data[start:r.i])
+		if ints && integer {
+			if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+				return n, nil
+			}
+		}
+		return strconv.ParseFloat(text, 64)
+	}
+	return nil, r.fail()
+}
+
+// str reads a JSON string; escapes go through encoding/json.
+func (r *rowReader) str() (string, error) {
+	if r.next() != '"' {
+		return "", r.fail()
+	}
+	start := r.i
+	r.i++
+	escaped := false
+	for r.i < len(r.data) {
+		switch r.data[r.i] {
+		case '\\':
+			escaped = true
+			r.i += 2
+			continue
+		case '"':
+			r.i++
+			if !escaped {
+				return r.text(r.data[start+1 : r.i-1]), nil
+			}
+			return unescape(r.data[start+1 : r.i-1])
+		}
+		r.i++
+	}
+	return "", r.fail()
+}
+
+// unescape decodes the escapes of a JSON string body (the library writes
+// \" \\ \n \r \t \b \f and \uXXXX); anything unusual goes through
+// encoding/json.
+func unescape(b []byte) (string, error) {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i+1 >= len(b) {
+			return "", decodeError{i}
+		}
+		i++
+		switch b[i] {
+		case '"', '\\', '/':
+			out = append(out, b[i])
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'u':
+			r, ok := hex4(b, i+1)
+			if !ok || utf16.IsSurrogate(r) {
+				// Surrogate pairs and malformed escapes: encoding/json's rules.
+				var s string
+				err := json.Unmarshal(append(append([]byte{'"'}, b...), '"'), &s)
+				return s, err
+			}
+			out = utf8.AppendRune(out, r)
+			i += 4
+		default:
+			return "", decodeError{i}
+		}
+	}
+	return string(out), nil
+}
+
+func hex4(b []byte, at int) (rune, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// text converts b to a string, sharing one copy of short repeated ones.
+func (r *rowReader) text(b []byte) string {
+	if len(b) > internMaxLen || r.intern == nil {
+		return string(b)
+	}
+	if s, ok := r.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(r.intern) < internMaxCount {
+		r.intern[s] = s
+	}
+	return s
+}
+
+// skip passes over one object or array, strings included.
+func (r *rowReader) skip() error {
+	depth := 0
+	for r.i < len(r.data) {
+		switch r.data[r.i] {
+		case '"':
+			if _, err := r.str(); err != nil {
+				return err
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				r.i++
+				return nil
+			}
+		}
+		r.i++
+	}
+	return r.fail()
 }

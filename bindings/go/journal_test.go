@@ -4,7 +4,9 @@ package store
 // the stricter Flux and raw-SQL behaviour of this implementation.
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -283,5 +285,75 @@ func TestJournal_Transaction_Good_RowsFollowTheTransaction(t *testing.T) {
 	}
 	if mustGet(t, s, "g", "k") != "v" {
 		t.Fatal("kv write lost")
+	}
+}
+
+func TestJournal_QueryJournal_Good_DecodesEveryValueShape(t *testing.T) {
+	s := newTestStore(t)
+	fields := map[string]any{
+		"nested": map[string]any{"a": []any{1.5, "x", nil, true}},
+		"quote":  "say \"hi\" \\ \u2028 <tag> é",
+		"neg":    -3,
+		"big":    1e21,
+		"small":  1.5e-7,
+	}
+	mustCommit(t, s, "shapes", fields, map[string]string{"k\"ey": "v\\al", "ü": "ö"})
+	rows := mustQuery(t, s, "")
+	if len(rows) != 1 {
+		t.Fatalf("rows = %v", rows)
+	}
+	got := rows[0]["fields"].(map[string]any)
+	want := map[string]any{
+		"nested": map[string]any{"a": []any{1.5, "x", nil, true}},
+		"quote":  "say \"hi\" \\ \u2028 <tag> é",
+		"neg":    float64(-3),
+		"big":    1e21,
+		"small":  1.5e-7,
+	}
+	for k, v := range want {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Fatalf("fields[%q] = %#v, want %#v", k, got[k], v)
+		}
+	}
+	tags := rows[0]["tags"].(map[string]string)
+	if tags["k\"ey"] != "v\\al" || tags["ü"] != "ö" {
+		t.Fatalf("tags = %#v", tags)
+	}
+	raw := mustQuery(t, s, "SELECT -5 AS i, 2.0 AS f, 1e300 AS e, 'a\"b' AS s, NULL AS n, x'00ff' AS b")
+	r := raw[0]
+	if r["i"] != int64(-5) || r["f"] != 2.0 || r["e"] != 1e300 || r["s"] != "a\"b" || r["n"] != nil {
+		t.Fatalf("raw row = %#v", r)
+	}
+	if _, ok := r["b"].(string); !ok {
+		t.Fatalf("blob = %#v", r["b"])
+	}
+}
+
+func TestJournal_DecodeRows_Bad_MalformedInput(t *testing.T) {
+	for _, in := range []string{"", "[", "[{]", `[{"a":}]`, `[{"a":1}`, `[{"a":"x}]`, `[{"fields":[1]}]`, `[{"tags":{"a":1}}]`, `[{"a":1},]`} {
+		if _, err := decodeRows("op", []byte(in)); err == nil {
+			t.Fatalf("%q decoded without error", in)
+		}
+	}
+	rows, err := decodeRows("op", []byte(` [ ] `))
+	if err != nil || rows != nil {
+		t.Fatalf("empty: %v %v", rows, err)
+	}
+}
+
+func TestJournal_Unescape_Good_MatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"plain", "q\"b\\s/", "\n\r\t\b\f", "\u2028<>&", "é😀\u0001", "\\u12", "a\\"} {
+		enc, _ := json.Marshal(s)
+		got, err := unescape(enc[1 : len(enc)-1])
+		if err != nil || got != s {
+			t.Fatalf("%q: got %q, %v", s, got, err)
+		}
+	}
+	got, err := unescape([]byte(`\ud83d\ude00 \u00e9`))
+	if err != nil || got != "😀 é" {
+		t.Fatalf("surrogates: %q %v", got, err)
+	}
+	if _, err := unescape([]byte(`bad\q`)); err == nil {
+		t.Fatal("unknown escape accepted")
 	}
 }

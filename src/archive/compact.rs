@@ -20,6 +20,7 @@ use super::codec::{ArchiveFormat, Encoder};
 use super::line::write_line;
 use super::publish::{fault, FaultWriter, Published, Staged, Step};
 use crate::base::clock::now_ms;
+use crate::journal::scan;
 use crate::base::error::{Error, ErrorKind, Op, Result, Stage};
 use crate::kv::Kv;
 use crate::Store;
@@ -144,39 +145,50 @@ fn stream(
     name: &str,
     format: ArchiveFormat,
 ) -> Result<Option<Streamed>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT entry_id, bucket_name, measurement, fields_json, tags_json, committed_at FROM journal_entries \
-             WHERE archived_at IS NULL AND committed_at < ?1 ORDER BY committed_at, entry_id",
-        )
-        .stage("query journal rows")?;
-    let mut rows = stmt.query([cutoff]).stage("query journal rows")?;
-    let mut out: Option<(Staged, Sink)> = None;
-    let mut line = String::with_capacity(512);
-    let (mut count, mut last_id) = (0i64, i64::MIN);
-    while let Some(row) = rows.next().stage("scan journal row")? {
-        let id: i64 = row.get(0).stage("scan journal row")?;
+    let mut out = ArchiveWriter { dir, name, format, sink: None, line: String::with_capacity(512), count: 0, last_id: i64::MIN };
+    scan::ordered(conn, cutoff, |row| out.row(row))?;
+    out.finish()
+}
+
+/// The staged archive being written: created at the first row.
+struct ArchiveWriter<'a> {
+    dir: &'a Path,
+    name: &'a str,
+    format: ArchiveFormat,
+    sink: Option<(Staged, Sink)>,
+    line: String,
+    count: i64,
+    last_id: i64,
+}
+
+impl ArchiveWriter<'_> {
+    fn row(&mut self, row: &rusqlite::Row<'_>) -> Result<()> {
+        let id: i64 = row.get(scan::ENTRY_ID).stage("scan journal row")?;
         let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).stage("scan journal row");
-        let committed_at: i64 = row.get(5).stage("scan journal row")?;
-        line.clear();
-        write_line(&mut line, text(1)?, text(2)?, text(3)?, text(4)?, committed_at)?;
-        if out.is_none() {
-            let (staged, file) = Staged::create(dir, name)?;
-            let sink = Encoder::new(format, FaultWriter(BufWriter::with_capacity(64 * 1024, file)))?;
-            out = Some((staged, sink));
+        let committed_at: i64 = row.get(scan::COMMITTED_AT).stage("scan journal row")?;
+        self.line.clear();
+        write_line(&mut self.line, text(0)?, text(1)?, text(2)?, text(3)?, committed_at)?;
+        if self.sink.is_none() {
+            let (staged, file) = Staged::create(self.dir, self.name)?;
+            let sink = Encoder::new(self.format, FaultWriter(BufWriter::with_capacity(64 * 1024, file)))?;
+            self.sink = Some((staged, sink));
         }
-        if let Some((staged, sink)) = out.as_mut() {
-            sink.write_all(line.as_bytes()).map_err(|e| io_error("write staged archive", staged, e))?;
+        if let Some((staged, sink)) = self.sink.as_mut() {
+            sink.write_all(self.line.as_bytes()).map_err(|e| io_error("write staged archive", staged, e))?;
         }
-        count += 1;
-        last_id = last_id.max(id);
+        self.count += 1;
+        self.last_id = self.last_id.max(id);
+        Ok(())
     }
-    let Some((staged, sink)) = out else { return Ok(None) };
-    let file = sink
-        .finish()
-        .and_then(|w| w.0.into_inner().map_err(|e| e.into_error()))
-        .map_err(|e| io_error("write staged archive", &staged, e))?;
-    Ok(Some(Streamed { staged, file, count, last_id }))
+
+    fn finish(self) -> Result<Option<Streamed>> {
+        let Some((staged, sink)) = self.sink else { return Ok(None) };
+        let file = sink
+            .finish()
+            .and_then(|w| w.0.into_inner().map_err(|e| e.into_error()))
+            .map_err(|e| io_error("write staged archive", &staged, e))?;
+        Ok(Some(Streamed { staged, file, count: self.count, last_id: self.last_id }))
+    }
 }
 
 fn io_error(stage: &str, staged: &Staged, e: std::io::Error) -> Error {

@@ -4,6 +4,7 @@
 //! is a float64, then marshalled again), followed by `\n`.
 
 use crate::base::error::{Error, ErrorKind, Result};
+use crate::journal::canonical::{is_canonical, Shape};
 use crate::journal::gojson::{self, Numbers};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -18,6 +19,15 @@ pub(crate) fn write_line(
     tags_json: &str,
     committed_at: i64,
 ) -> Result<()> {
+    // Rows written by this library or go-store are already in Go's form.
+    if is_canonical(fields_json, Shape::Object) && is_canonical(tags_json, Shape::StringObject) {
+        out.push_str("{\"bucket\":");
+        gojson::write_str(out, bucket);
+        let _ = write!(out, ",\"committed_at\":{committed_at},\"fields\":{fields_json},\"measurement\":");
+        gojson::write_str(out, measurement);
+        let _ = write!(out, ",\"tags\":{tags_json}}}\n");
+        return Ok(());
+    }
     let fields: Value = serde_json::from_str(fields_json).map_err(|e| corrupt("unmarshal fields", e))?;
     if !matches!(fields, Value::Object(_) | Value::Null) {
         return Err(corrupt("unmarshal fields", "stored fields_json is not a JSON object"));

@@ -126,8 +126,8 @@ pub struct store_compact_options {
     pub output: store_slice,
     /// "gzip" (default when empty) or "zstd", any case, spaces ignored.
     pub format: store_slice,
-    /// > 0: after archiving, delete archived rows committed more than this
-    /// many milliseconds ago. 0 keeps them (go-store's behaviour).
+    /// Positive: after archiving, delete archived rows committed more than
+    /// this many milliseconds ago. 0 keeps them (go-store's behaviour).
     pub retention_ms: i64,
 }
 

@@ -80,31 +80,63 @@ pub(crate) fn write_f64(out: &mut String, f: f64) {
     }
 }
 
-/// A JSON string with Go's escapes.
+/// Bytes that end a run of plain text in [`write_str`]: ASCII that Go
+/// escapes, and 0xE2, the lead byte of U+2028/U+2029.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xe2] = true;
+    t
+};
+
+/// A JSON string with Go's escapes. Runs of plain text are copied whole;
+/// everything that needs an escape is ASCII except U+2028/U+2029.
 pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escape: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '\n' => Some("\\n"),
-            '\r' => Some("\\r"),
-            '\t' => Some("\\t"),
-            '\u{8}' => Some("\\b"),
-            '\u{c}' => Some("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => None,
-            c if (c as u32) < 0x20 => None,
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !SPECIAL[b as usize] {
+            i += 1;
+            continue;
+        }
+        let (len, escape): (usize, Option<&str>) = match b {
+            b'"' => (1, Some("\\\"")),
+            b'\\' => (1, Some("\\\\")),
+            b'\n' => (1, Some("\\n")),
+            b'\r' => (1, Some("\\r")),
+            b'\t' => (1, Some("\\t")),
+            0x08 => (1, Some("\\b")),
+            0x0c => (1, Some("\\f")),
+            0xe2 if !(bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))) => {
+                i += 1;
+                continue;
+            }
+            0xe2 => (3, None),
+            _ => (1, None),
         };
         out.push_str(&s[start..i]);
         match escape {
             Some(e) => out.push_str(e),
             None => {
+                let c = s[i..].chars().next().unwrap_or_default();
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
         }
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
     out.push_str(&s[start..]);
     out.push('"');

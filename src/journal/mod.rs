@@ -4,9 +4,11 @@
 //! [`flux`], which knows nothing of SQLite.
 
 mod api;
+pub(crate) mod canonical;
 pub mod flux;
 pub(crate) mod gojson;
 mod query;
+pub(crate) mod scan;
 pub(crate) mod table;
 
 pub use api::{JournalEntry, DEFAULT_JOURNAL_BUCKET};

@@ -4,16 +4,16 @@
 
 use super::flux;
 use super::gojson;
+use super::scan;
 use crate::base::error::{Error, ErrorKind, Result, Stage};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use std::fmt::Write as _;
 
-const ALL_UNARCHIVED: &str = "SELECT bucket_name, measurement, fields_json, tags_json, committed_at, archived_at \
-    FROM journal_entries WHERE archived_at IS NULL ORDER BY committed_at, entry_id";
-
 /// What a query text asks for.
 pub(crate) enum Query {
+    /// Every unarchived row, in commit order.
+    All,
     /// SQL we generated, with parameters.
     Planned { sql: String, params: Vec<flux::SqlValue> },
     /// The caller's SQL, checked to be one read-only statement when prepared.
@@ -26,7 +26,7 @@ pub(crate) enum Query {
 pub(crate) fn compile(text: &str, now_ms: i64) -> Result<Query> {
     let q = text.trim();
     if q.is_empty() {
-        return Ok(Query::Planned { sql: ALL_UNARCHIVED.into(), params: Vec::new() });
+        return Ok(Query::All);
     }
     let head: String = q.chars().take(7).collect::<String>().to_ascii_uppercase();
     if ["SELECT", "WITH", "EXPLAIN", "PRAGMA"].iter().any(|w| head.starts_with(w)) {
@@ -99,6 +99,15 @@ fn check_pragma(q: &str) -> Result<()> {
 /// Raw SQL runs with `query_only` on, whatever the connection.
 pub(crate) fn run(conn: &Connection, query: &Query, out: &mut String) -> Result<usize> {
     match query {
+        Query::All => {
+            // The six columns go-store returns; entry_id only orders.
+            let names: Vec<String> = scan::COLUMNS[..6].iter().map(|c| c.to_string()).collect();
+            let mut count = 0;
+            out.push('[');
+            scan::ordered(conn, i64::MAX, |row| write_row(out, &names, row, &mut count))?;
+            out.push(']');
+            Ok(count)
+        }
         Query::Planned { sql, params } => {
             let mut stmt = conn.prepare_cached(sql).stage("query rows")?;
             let params = params.iter().map(|p| match p {
@@ -143,66 +152,109 @@ fn run_raw(conn: &Connection, sql: &str, out: &mut String) -> Result<usize> {
 /// a JSON object and `tags_json` an object of strings.
 fn write_rows(mut rows: rusqlite::Rows<'_>, out: &mut String) -> Result<usize> {
     let names: Vec<String> = match rows.as_ref() {
-        Some(stmt) => stmt.column_names().into_iter().map(String::from).collect(),
+        Some(stmt) => stmt.column_names().map(String::from).collect(),
         None => Vec::new(),
     };
     let mut count = 0;
     out.push('[');
     while let Some(row) = rows.next().stage("scan rows")? {
-        if count > 0 {
-            out.push(',');
-        }
-        count += 1;
-        out.push('{');
-        let (mut fields, mut tags) = (None, None);
-        for (i, name) in names.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            gojson::write_str(out, name);
-            out.push(':');
-            match row.get_ref(i).stage("scan rows")? {
-                ValueRef::Null => out.push_str("null"),
-                ValueRef::Integer(v) => {
-                    let _ = write!(out, "{v}");
-                }
-                ValueRef::Real(v) if v.is_finite() => {
-                    let _ = write!(out, "{v:?}");
-                }
-                ValueRef::Real(_) => out.push_str("null"),
-                ValueRef::Text(t) | ValueRef::Blob(t) => {
-                    let text = String::from_utf8_lossy(t);
-                    gojson::write_str(out, &text);
-                    if name == "fields_json" && fields.is_none() {
-                        fields = json_object(&text);
-                    } else if name == "tags_json" && tags.is_none() {
-                        tags = string_object(&text);
-                    }
-                }
-            }
-        }
-        if let Some(f) = fields {
-            out.push_str(",\"fields\":");
-            out.push_str(&f);
-        }
-        if let Some(t) = tags {
-            out.push_str(",\"tags\":");
-            out.push_str(&t);
-        }
-        out.push('}');
+        write_row(out, &names, row, &mut count)?;
     }
     out.push(']');
     Ok(count)
 }
 
-/// The text itself when it is one JSON object.
-fn json_object(text: &str) -> Option<String> {
-    let raw: &serde_json::value::RawValue = serde_json::from_str(text).ok()?;
-    raw.get().starts_with('{').then(|| raw.get().to_string())
+/// One row object: the columns `names` (the row's first columns), then
+/// `fields`/`tags`.
+fn write_row(out: &mut String, names: &[String], row: &rusqlite::Row<'_>, count: &mut usize) -> Result<()> {
+    if *count > 0 {
+        out.push(',');
+    }
+    *count += 1;
+    out.push('{');
+    let (mut fields, mut tags) = (None, None);
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        gojson::write_str(out, name);
+        out.push(':');
+        match row.get_ref(i).stage("scan rows")? {
+            ValueRef::Null => out.push_str("null"),
+            ValueRef::Integer(v) => {
+                let _ = write!(out, "{v}");
+            }
+            ValueRef::Real(v) if v.is_finite() => {
+                let _ = write!(out, "{v:?}");
+            }
+            ValueRef::Real(_) => out.push_str("null"),
+            ValueRef::Text(t) | ValueRef::Blob(t) => match std::str::from_utf8(t) {
+                Ok(text) => {
+                    gojson::write_str(out, text);
+                    // Borrowed from the row, which lives until the next step.
+                    if name == "fields_json" && fields.is_none() {
+                        fields = json_object(text);
+                    } else if name == "tags_json" && tags.is_none() {
+                        tags = string_object(text);
+                    }
+                }
+                Err(_) => gojson::write_str(out, &String::from_utf8_lossy(t)),
+            },
+        }
+    }
+    if let Some(f) = fields {
+        out.push_str(",\"fields\":");
+        out.push_str(f);
+    }
+    if let Some(t) = tags {
+        out.push_str(",\"tags\":");
+        out.push_str(t);
+    }
+    out.push('}');
+    Ok(())
 }
 
-/// The text itself when it is a JSON object whose values are all strings.
-fn string_object(text: &str) -> Option<String> {
-    serde_json::from_str::<std::collections::BTreeMap<String, String>>(text).ok()?;
+/// The object's text when `text` is one JSON object (surrounding space trimmed).
+fn json_object(text: &str) -> Option<&str> {
+    let raw: &serde_json::value::RawValue = serde_json::from_str(text).ok()?;
+    raw.get().starts_with('{').then(|| raw.get())
+}
+
+/// The object's text when `text` is a JSON object whose values are all
+/// strings; checked without building a map.
+fn string_object(text: &str) -> Option<&str> {
+    use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
+    struct Strings;
+    impl<'de> Visitor<'de> for Strings {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of strings")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                map.next_value::<StringOnly>()?;
+            }
+            Ok(())
+        }
+    }
+    struct StringOnly;
+    impl<'de> serde::Deserialize<'de> for StringOnly {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = StringOnly;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<StringOnly, E> {
+                    Ok(StringOnly)
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    (&mut de).deserialize_map(Strings).ok()?;
+    de.end().ok()?;
     json_object(text)
 }

@@ -1,5 +1,6 @@
 //! go-store's `journal_entries` table and index (contract §6.1), created on
-//! the first journal call rather than at open, as go-store does.
+//! the first journal call rather than at open, as go-store does, plus one
+//! index of ours for measurement filters.
 
 use crate::base::error::{Error, ErrorKind, Result, Stage};
 use rusqlite::Connection;
@@ -16,6 +17,12 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS journal_entries (
 
 const CREATE_INDEX: &str = "CREATE INDEX IF NOT EXISTS journal_entries_bucket_committed_at_idx \
     ON journal_entries (bucket_name, committed_at)";
+
+/// Ours, not go-store's (which ignores it and keeps it current when it
+/// writes): Flux filters on `_measurement` read only that measurement's
+/// index entries instead of every row in the time range.
+const CREATE_MEASUREMENT_INDEX: &str = "CREATE INDEX IF NOT EXISTS journal_entries_bucket_measurement_committed_at_idx \
+    ON journal_entries (bucket_name, measurement, committed_at)";
 
 /// Columns a `journal_entries` table must have, in order.
 const COLUMNS: [&str; 7] =
@@ -44,5 +51,6 @@ pub(crate) fn ensure(conn: &Connection) -> Result<()> {
         conn.execute(CREATE_TABLE, []).stage("ensure journal schema")?;
     }
     conn.execute(CREATE_INDEX, []).stage("ensure journal schema")?;
+    conn.execute(CREATE_MEASUREMENT_INDEX, []).stage("ensure journal schema")?;
     Ok(())
 }

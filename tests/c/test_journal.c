@@ -201,15 +201,14 @@ static void compaction(void) {
     snprintf(sql, sizeof sql, "SELECT COUNT(*) AS n FROM journal_entries WHERE archived_at IS NOT NULL");
     CHECK_QUERY_HAS(kv, sql, "\"n\":2");
 
-    /* A smaller struct_size (an older caller) reads only what it knows. */
+    /* A struct_size below the first published layout is refused. */
     CHECK_OK(COMMIT(kv, "later", "{}", "{}", NULL));
     o.struct_size = (uint32_t)offsetof(store_compact_options, retention_ms);
-    o.retention_ms = -5; /* beyond the caller's size: ignored */
+    o.retention_ms = -5;
     o.before_ms = now_ms() + 60000;
-    CHECK_OK(store_compact(db, &o, &archive));
-    CHECK(archive.len > 0);
-    store_bytes_free(&archive);
-    CHECK_INT(count_files(out_dir, ".jsonl.zst"), 2);
+    CHECK_ERR(store_compact(db, &o, &archive), STORE_INVALID_ARGUMENT, "below the first published");
+    CHECK(archive.ptr == NULL);
+    CHECK_INT(count_files(out_dir, ".jsonl.zst"), 1);
 
     o.struct_size = sizeof o;
     CHECK_ERR(store_compact(db, &o, &archive), STORE_INVALID_ARGUMENT, "retention_ms must not be negative");

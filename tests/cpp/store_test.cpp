@@ -363,6 +363,8 @@ static void test_transaction_handle_and_sequence() {
     CHECK(db.count("g") == 2, "writes from two threads committed");
     db.set("g", "after", "v");
     CHECK((seqs == std::vector<uint64_t>{1, 2, 3}), "sequence numbers in commit order");
+}
+
 static void test_journal() {
     auto d = store::db::open(":memory:");
     std::string entry = d.commit_to_journal("cpu", R"({"load":0.5})", R"({"host":"a"})");

@@ -4,7 +4,7 @@
 #         -DVERSION=0.1.0 [-DSTRIP=OFF] -P cmake/install.cmake
 #
 # Layout: include/store.h, include/store.hpp, lib/libstore.so.MAJOR.MINOR with
-# the lib/libstore.so link, lib/libstore.a,
+# the lib/libstore.so link, lib/libstore.a, lib/libduckdb.so (prebuilt DuckDB),
 # lib/cmake/store/storeConfig.cmake + storeConfigVersion.cmake,
 # lib/pkgconfig/store.pc, share/doc/store/{README.md,LICENSE}.
 #
@@ -31,6 +31,18 @@ set(STORE_VERSION "${VERSION}")
 # reports them for x86_64/aarch64-unknown-linux-gnu. Hard-coded so installing
 # never rebuilds the crate with extra flags; re-check after toolchain updates.
 set(STORE_NATIVE_STATIC_LIBS "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc")
+# DuckDB is C++: its runtime comes along. With the prebuilt DuckDB,
+# libduckdb.so is installed beside libstore.so (which finds it through its
+# $ORIGIN rpath); static consumers link it too and get an rpath to it.
+set(STORE_PC_LIBS_PRIVATE "-lstdc++ ${STORE_NATIVE_STATIC_LIBS}")
+set(STORE_NATIVE_STATIC_LIBS "-lstdc++ ${STORE_NATIVE_STATIC_LIBS}")
+set(STORE_HAS_DUCKDB_SO FALSE)
+if(EXISTS "${LIB_DIR}/libduckdb.so")
+  set(STORE_HAS_DUCKDB_SO TRUE)
+  file(INSTALL "${LIB_DIR}/libduckdb.so" DESTINATION "${PREFIX}/lib")
+  set(STORE_PC_LIBS_PRIVATE "-lduckdb -Wl,-rpath,\${libdir} ${STORE_PC_LIBS_PRIVATE}")
+  set(STORE_NATIVE_STATIC_LIBS "-lduckdb ${STORE_NATIVE_STATIC_LIBS}")
+endif()
 string(REPLACE "-l" "" STORE_NATIVE_STATIC_LIBS_CMAKE "${STORE_NATIVE_STATIC_LIBS}")
 string(REPLACE " " ";" STORE_NATIVE_STATIC_LIBS_CMAKE "${STORE_NATIVE_STATIC_LIBS_CMAKE}")
 

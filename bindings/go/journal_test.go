@@ -331,11 +331,11 @@ func TestJournal_QueryJournal_Good_DecodesEveryValueShape(t *testing.T) {
 
 func TestJournal_DecodeRows_Bad_MalformedInput(t *testing.T) {
 	for _, in := range []string{"", "[", "[{]", `[{"a":}]`, `[{"a":1}`, `[{"a":"x}]`, `[{"fields":[1]}]`, `[{"tags":{"a":1}}]`, `[{"a":1},]`} {
-		if _, err := decodeRows("op", []byte(in)); err == nil {
+		if _, err := decodeJournalRows("op", []byte(in)); err == nil {
 			t.Fatalf("%q decoded without error", in)
 		}
 	}
-	rows, err := decodeRows("op", []byte(` [ ] `))
+	rows, err := decodeJournalRows("op", []byte(` [ ] `))
 	if err != nil || rows != nil {
 		t.Fatalf("empty: %v %v", rows, err)
 	}

@@ -11,7 +11,7 @@
 use super::params::{bind, DuckParam};
 use super::raw::{c_string, Config, Connection, Database, Prepared, QueryResult};
 use super::rows;
-use crate::base::error::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 use libduckdb_sys as ffi;
 use parking_lot::Mutex;
 use std::path::Path;

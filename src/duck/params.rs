@@ -1,7 +1,7 @@
 //! Values bound to a statement's `?` placeholders.
 
 use super::raw::Prepared;
-use crate::base::error::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 use libduckdb_sys as ffi;
 
 /// One bound parameter.

@@ -13,7 +13,7 @@
 
 use super::analytics::{gate, DuckDb};
 use super::raw::Connection;
-use crate::base::error::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,7 @@
 //! Owning wrappers over DuckDB's C API: each raw handle is destroyed exactly
 //! once, by `Drop`. Nothing here decides behaviour; `analytics.rs` does.
 
-use crate::base::error::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 use libduckdb_sys as ffi;
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;

@@ -17,7 +17,7 @@
 
 use super::civil;
 use super::raw::{owned_text, Chunk, LogicalType, QueryResult};
-use crate::base::error::{ErrorKind, Result};
+use crate::{ErrorKind, Result};
 use base64::Engine as _;
 use libduckdb_sys as ffi;
 use std::io::Write as _;
@@ -181,7 +181,7 @@ fn resolve(ty: &LogicalType, column: &str) -> Result<(Kind, String)> {
             }
             Ok((Kind::Struct(fields), format!("STRUCT({})", names.join(", "))))
         }
-        other => Err(crate::base::error::Error::new(
+        other => Err(crate::Error::new(
             ErrorKind::Query,
             format!(
                 "column {column}: type {} has no JSON mapping; cast it in the query (for example {column}::VARCHAR)",

@@ -3,7 +3,7 @@
 
 use super::analytics::DuckDb;
 use super::params::DuckParam;
-use crate::base::error::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

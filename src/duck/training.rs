@@ -14,7 +14,7 @@
 use super::analytics::{DuckDb, DUCKDB_MEMORY};
 use super::parquet::ParquetCompression;
 use super::raw::Appender;
-use crate::base::error::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;

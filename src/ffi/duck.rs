@@ -9,7 +9,7 @@
 use super::boundary::{call, call_or, store_status};
 use super::types::{need, put, store_bytes, text};
 use crate::duck::{self, DuckDb, DuckParam, ParquetCompression};
-use crate::base::error::{Error, Result};
+use crate::{Error, Result};
 
 /// Parquet compression: Zstandard (the default).
 pub const STORE_PARQUET_ZSTD: u32 = 0;

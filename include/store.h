@@ -198,7 +198,7 @@ typedef enum store_status {
    */
   STORE_INVALID_ARGUMENT = 4,
   /**
-   * The database stayed locked past the busy timeout, or a transaction is open on this thread.
+   * A transaction on another handle (or another process's lock) outlasted the busy timeout, or a store write was made inside its own transaction's body.
    */
   STORE_BUSY = 5,
   /**

@@ -174,24 +174,22 @@ unsafe fn subscribe_with(
     out: *mut *mut store_subscription,
     delivery: Delivery,
 ) -> Result<()> {
-    {
-        let owned = callback.map(|on_event| ForeignCallback { on_event, user_data, release });
-        let Some(foreign) = owned else {
-            if let Some(release) = release {
-                release(user_data);
-            }
-            return Err(Error::invalid("store: callback is NULL"));
-        };
-        need(out, "out")?;
-        let kv = kv_ref(kv)?;
-        let group = bytes(group, group_len, "group")?;
-        let deliver = move |event: &Event| foreign.deliver(event);
-        let subscription = match delivery {
-            Delivery::Ordered => kv.subscribe(group, deliver)?,
-            Delivery::Immediate => kv.watch_with(group, deliver)?,
-        };
-        put(out, Box::into_raw(Box::new(store_subscription { subscription })), "out")
-    }
+    let owned = callback.map(|on_event| ForeignCallback { on_event, user_data, release });
+    let Some(foreign) = owned else {
+        if let Some(release) = release {
+            release(user_data);
+        }
+        return Err(Error::invalid("store: callback is NULL"));
+    };
+    need(out, "out")?;
+    let kv = kv_ref(kv)?;
+    let group = bytes(group, group_len, "group")?;
+    let deliver = move |event: &Event| foreign.deliver(event);
+    let subscription = match delivery {
+        Delivery::Ordered => kv.subscribe(group, deliver)?,
+        Delivery::Immediate => kv.watch_with(group, deliver)?,
+    };
+    put(out, Box::into_raw(Box::new(store_subscription { subscription })), "out")
 }
 
 /// Like `store_subscribe`, but `callback` runs at commit time, on the

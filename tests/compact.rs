@@ -40,6 +40,7 @@ fn options(dir: &Path, format: &str) -> CompactOptions {
         output: dir.to_str().unwrap().to_string(),
         format: format.into(),
         retention: None,
+        medium: None,
     }
 }
 
@@ -361,4 +362,71 @@ fn kill_9_at_any_step_never_marks_a_row_without_a_published_archive() {
         assert_eq!(archived(&path), 3000, "{step}");
         assert_eq!(db.query_journal("").unwrap().len(), 1, "{step}");
     }
+}
+
+// ---- through a medium --------------------------------------------------------
+
+fn memory_medium() -> store::SharedMedium {
+    store::SharedMedium::new(store::MemoryMedium::new())
+}
+
+fn gz_lines(bytes: &[u8]) -> usize {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(bytes).read_to_string(&mut text).unwrap();
+    text.lines().count()
+}
+
+fn medium_files(medium: &store::SharedMedium, dir: &str) -> Vec<String> {
+    medium.list(dir).map(|l| l.into_iter().map(|f| f.name).collect()).unwrap_or_default()
+}
+
+#[test]
+fn the_stores_medium_receives_the_archive() {
+    let dir = temp_dir();
+    let medium = memory_medium();
+    let db = Store::open(store::Config::new(db_path(&dir, "m.db")).medium(medium.clone())).unwrap();
+    for m in ["a", "b", "c"] {
+        db.commit_to_journal(m, &Map::new(), &BTreeMap::new()).unwrap();
+    }
+    let o = CompactOptions { before: Some(now_ms() + 60_000), output: "archive/".into(), ..Default::default() };
+    let path = db.compact(&o).unwrap();
+    assert!(path.starts_with("archive/journal-") && path.ends_with(".jsonl.gz"), "{path}");
+    assert_eq!(gz_lines(&medium.read(&path).unwrap()), 3);
+    assert_eq!(medium_files(&medium, "archive").len(), 1, "no .tmp left");
+    assert!(db.query_journal("").unwrap().is_empty());
+    assert!(!std::path::Path::new("archive").exists(), "nothing written to the local disk");
+}
+
+#[test]
+fn an_explicit_medium_wins_and_failures_leave_it_clean() {
+    let dir = temp_dir();
+    let db = open_file(&db_path(&dir, "local.db"));
+    for m in ["a", "b"] {
+        db.commit_to_journal(m, &Map::new(), &BTreeMap::new()).unwrap();
+    }
+    let medium = memory_medium();
+    let o = CompactOptions {
+        before: Some(now_ms() + 60_000),
+        output: "cold".into(),
+        format: "zstd".into(),
+        medium: Some(medium.clone()),
+        ..Default::default()
+    };
+    for (step, stage) in [
+        (CompactStep::Write, "store.Compact: write staged archive"),
+        (CompactStep::Rename, "store.Compact: publish staged archive"),
+        (CompactStep::Mark, "store.Compact: mark journal row archived"),
+    ] {
+        let e = compact_with(&db, &o, move |s| if s == step { Err(io::Error::from_raw_os_error(libc::EIO)) } else { Ok(()) })
+            .unwrap_err();
+        assert!(e.message().starts_with(stage), "{step:?}: {e}");
+        assert!(medium_files(&medium, "cold").is_empty(), "{step:?}: {:?}", medium_files(&medium, "cold"));
+        assert_eq!(db.query_journal("").unwrap().len(), 2, "{step:?}: no row marked");
+    }
+    let path = db.compact(&o).unwrap();
+    assert!(path.starts_with("cold/") && path.ends_with(".jsonl.zst"), "{path}");
+    let bytes = zstd::decode_all(&medium.read(&path).unwrap()[..]).unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 2);
+    assert!(db.query_journal("").unwrap().is_empty());
 }

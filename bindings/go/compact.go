@@ -29,6 +29,10 @@ type CompactOptions struct {
 	// Retention, when positive, deletes archived rows committed longer ago
 	// than this once the archive is safely published. Zero keeps them.
 	Retention time.Duration
+	// Medium receives the archive (go-store's field). A store opened with a
+	// medium writes its archives there; through this binding Medium must be
+	// nil or that same medium.
+	Medium Medium
 }
 
 // Normalised returns a copy with go-store's defaults: Output
@@ -72,10 +76,24 @@ func (s *Store) Compact(options CompactOptions) (string, error) {
 	if options.Retention < 0 {
 		return "", usageError(op, "retention must not be negative")
 	}
+	if options.Medium != nil && !sameMedium(options.Medium, s.Medium()) {
+		return "", usageError(op, "CompactOptions.Medium must be nil or the store's own medium (open the store WithMedium to archive there)")
+	}
 	r := C.go_compact((*C.store_db)(s.db), C.int64_t(options.cutoffMs()), options.Output, options.Format, C.int64_t(options.Retention.Milliseconds()))
 	runtime.KeepAlive(s)
 	if err := failure(r.status, r.err); err != nil {
 		return "", err
 	}
 	return string(takeBytes(r.out)), nil
+}
+
+// sameMedium reports whether a and b are the same medium value; values
+// that cannot be compared are different.
+func sameMedium(a, b Medium) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
 }

@@ -190,3 +190,23 @@ func TestCompactOptions_Bad_ValidateMissingCutoff(t *testing.T) {
 func TestCompactOptions_Bad_ValidateUnsupportedFormat(t *testing.T) {
 	assertErrorContains(t, CompactOptions{Before: time.Now(), Format: "bzip2"}.Validate(), `format must be "gzip" or "zstd"; got bzip2`)
 }
+
+func TestMedium_Compact_Good_MediumRoutesArchive(t *testing.T) {
+	medium := newMemoryMedium()
+	s, err := New(filepath.Join(t.TempDir(), "m.db"), WithMedium(medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustCommit(t, s, "old", map[string]any{"n": 1}, nil)
+	path, err := s.Compact(CompactOptions{Before: time.Now().Add(time.Minute), Output: "archive", Medium: medium})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(path, "archive/journal-") || !medium.Exists(path) {
+		t.Fatalf("archive %q not on the medium: %v", path, medium.files)
+	}
+	if _, err := s.Compact(CompactOptions{Before: time.Now(), Medium: newMemoryMedium()}); err == nil {
+		t.Fatal("a medium other than the store's was accepted")
+	}
+}

@@ -10,6 +10,11 @@
 //! | fsync temp, rename, fsync dir | temp removed, nothing under the final name; no row marked |
 //! | mark rows (one transaction, + retention) | failure: the published archive is removed again, no row marked; **crash** after the rename and before the commit: the archive stays and its rows stay unmarked, so the next compaction archives them again (duplicates across two archives, never a loss) |
 //!
+//! Through a medium (`CompactOptions::medium`, else the store's medium) the
+//! archive is streamed into a private local directory, copied to
+//! `<path>.tmp` on the medium and renamed there; the same rules hold, with
+//! the medium's own durability.
+//!
 //! go-store did the opposite (marked, then renamed) and could mark rows
 //! archived whose archive never appeared. Rows are read from a WAL snapshot
 //! on a reader connection, so writers are not blocked while compressing;
@@ -23,7 +28,7 @@ use crate::base::clock::now_ms;
 use crate::journal::scan;
 use crate::base::error::{Error, ErrorKind, Op, Result, Stage};
 use crate::kv::Kv;
-use crate::Store;
+use crate::{SharedMedium, Store};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -46,6 +51,9 @@ pub struct CompactOptions {
     /// After archiving, delete archived rows committed longer ago than this.
     /// `None` keeps archived rows (go-store's behaviour).
     pub retention: Option<Duration>,
+    /// Where the archive goes: this medium, else the store's medium, else
+    /// the local filesystem (go-store's order).
+    pub medium: Option<SharedMedium>,
 }
 
 impl CompactOptions {
@@ -102,11 +110,47 @@ impl Store {
         let (Some(cutoff), Some(format)) = (options.before, ArchiveFormat::parse(&options.format)) else {
             return Err(Error::new(ErrorKind::Internal, "store.Compact: options passed validation incompletely"));
         };
-        let dir = output_dir(&options.output)?;
+        let medium = options.medium.clone().or_else(|| self.medium().cloned());
         let name = format!("journal-{}{}", timestamp(SystemTime::now()), format.extension());
+        let Some(medium) = medium else {
+            let dir = output_dir(&options.output)?;
+            return self.compact_to(cutoff, format, &options, &dir, &name, |published| Ok(published));
+        };
+        // Through a medium: the archive is built (streamed) in a private
+        // local directory, copied to `<path>.tmp` on the medium and renamed
+        // there, so the medium never shows a partial archive either.
+        let output = options.output.trim_end_matches('/');
+        if !matches!(options.output.as_str(), "" | "." | "/") {
+            medium.ensure_dir(output).map_err(|e| {
+                Error::new(ErrorKind::Io, format!("store.Compact: ensure medium archive directory: {output}: {e}"))
+            })?;
+        }
+        let path = if output.is_empty() { name.clone() } else { format!("{output}/{name}") };
+        let local = tempfile::tempdir()
+            .map_err(|e| Error::new(ErrorKind::Io, format!("store.Compact: create local staging directory: {e}")))?;
+        self.compact_to(cutoff, format, &options, local.path(), &name, |staged| {
+            let on_medium = match staged.local_path() {
+                Some(file) => publish_to_medium(&medium, file, &path),
+                None => Err(Error::new(ErrorKind::Internal, "store.Compact: local stage missing")),
+            };
+            staged.retract();
+            on_medium
+        })
+    }
 
+    /// Streams, publishes (through `publish`) and marks; see `compact`.
+    fn compact_to(
+        &self,
+        cutoff: i64,
+        format: ArchiveFormat,
+        options: &CompactOptions,
+        dir: &Path,
+        name: &str,
+        publish: impl FnOnce(Published) -> Result<Published>,
+    ) -> Result<String> {
+        let target = self.target();
         // Stream the rows into the staged file from a read snapshot.
-        let streamed = target.read(OP, |conn| stream(conn.rusqlite(), cutoff, &dir, &name, format))?;
+        let streamed = target.read(OP, |conn| stream(conn.rusqlite(), cutoff, dir, name, format))?;
         let Some(Streamed { staged, file, count, last_id }) = streamed else {
             // Nothing new to archive; rows archived earlier may still be due for deletion.
             if let Some(retention) = options.retention {
@@ -114,17 +158,44 @@ impl Store {
             }
             return Ok(String::new());
         };
-        let published = staged.publish(file).map_err(|e| e.wrap(OP))?;
+        let published = staged.publish(file).and_then(publish).map_err(|e| e.wrap(OP))?;
         let marked = target.write(OP, true, |conn, _| {
             fault(Step::Mark).map_err(|e| Error::new(ErrorKind::Io, format!("mark journal row archived: {e}")))?;
             mark(conn.rusqlite(), cutoff, last_id, count, options.retention)
         });
         if let Err(e) = marked {
-            Published::retract(&published);
+            published.retract();
             return Err(e);
         }
-        Ok(published.path.to_string_lossy().into_owned())
+        Ok(published.shown())
     }
+}
+
+/// Copies the local archive to `<path>.tmp` on the medium, then renames it
+/// to `path`. On failure nothing is left under `path` and the `.tmp` is
+/// deleted (best effort).
+fn publish_to_medium(medium: &SharedMedium, local: &Path, path: &str) -> Result<Published> {
+    let tmp = format!("{path}.tmp");
+    let io = |stage: &str, p: &str, e: std::io::Error| Error::new(ErrorKind::Io, format!("{stage}: {p}: {e}"));
+    let copied = (|| {
+        let mut from = std::fs::File::open(local)?;
+        let mut to = medium.write_stream(&tmp)?;
+        std::io::copy(&mut from, &mut FaultWriter(&mut to))?;
+        to.close()
+    })();
+    if let Err(e) = copied {
+        let _ = medium.delete(&tmp);
+        return Err(io("write staged archive via medium", &tmp, e));
+    }
+    if medium.exists(path) {
+        let _ = medium.delete(&tmp);
+        return Err(io("publish staged archive", path, std::io::Error::new(std::io::ErrorKind::AlreadyExists, "archive already exists")));
+    }
+    if let Err(e) = fault(Step::Rename).and_then(|_| medium.rename(&tmp, path)) {
+        let _ = medium.delete(&tmp);
+        return Err(io("publish staged archive", path, e));
+    }
+    Ok(Published::Medium { medium: medium.clone(), path: path.to_string() })
 }
 
 struct Streamed {

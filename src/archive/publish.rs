@@ -111,13 +111,14 @@ impl Staged {
             .and_then(|_| fs::rename(&self.tmp, &self.path))
             .map_err(|e| io_error("publish staged archive", &self.path, e))?;
         self.published = true;
-        let published = Published { path: std::mem::take(&mut self.path) };
-        let dir = parent(&published.path);
+        let path = std::mem::take(&mut self.path);
+        let dir = parent(&path);
         if let Err(e) = fault(Step::SyncDir).and_then(|_| sync_dir(dir)) {
-            published.retract();
+            let _ = fs::remove_file(&path);
+            let _ = sync_dir(dir);
             return Err(io_error("sync archive directory", dir, e));
         }
-        Ok(published)
+        Ok(Published::Local { path })
     }
 }
 
@@ -130,16 +131,42 @@ impl Drop for Staged {
 }
 
 /// An archive now visible under its final name.
-pub(crate) struct Published {
-    pub(crate) path: PathBuf,
+pub(crate) enum Published {
+    /// A local file.
+    Local { path: PathBuf },
+    /// A path on a medium.
+    Medium { medium: crate::SharedMedium, path: String },
 }
 
 impl Published {
-    /// Takes the archive back (its rows could not be marked): removes it
-    /// and syncs the directory, best effort.
+    /// The path as the caller sees it.
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            Published::Local { path } => path.to_string_lossy().into_owned(),
+            Published::Medium { path, .. } => path.clone(),
+        }
+    }
+
+    /// The local file, when local.
+    pub(crate) fn local_path(&self) -> Option<&Path> {
+        match self {
+            Published::Local { path } => Some(path),
+            Published::Medium { .. } => None,
+        }
+    }
+
+    /// Takes the archive back (its rows could not be marked, or it was only
+    /// a local stage): removes it, best effort.
     pub(crate) fn retract(&self) {
-        let _ = fs::remove_file(&self.path);
-        let _ = sync_dir(parent(&self.path));
+        match self {
+            Published::Local { path } => {
+                let _ = fs::remove_file(path);
+                let _ = sync_dir(parent(path));
+            }
+            Published::Medium { medium, path } => {
+                let _ = medium.delete(path);
+            }
+        }
     }
 }
 

@@ -174,6 +174,8 @@ unsafe fn compact_options(options: *const store_compact_options) -> Result<Compa
         output: text(o.output.ptr, o.output.len, "options.output")?.to_string(),
         format: text(o.format.ptr, o.format.len, "options.format")?.to_string(),
         retention: (o.retention_ms > 0).then(|| Duration::from_millis(o.retention_ms as u64)),
+        // The store's own medium, if it was opened with one, receives the archive.
+        medium: None,
     })
 }
 

@@ -114,7 +114,7 @@ impl Store {
         let name = format!("journal-{}{}", timestamp(SystemTime::now()), format.extension());
         let Some(medium) = medium else {
             let dir = output_dir(&options.output)?;
-            return self.compact_to(cutoff, format, &options, &dir, &name, |published| Ok(published));
+            return self.compact_to(cutoff, format, &options, &dir, &name, Ok);
         };
         // Through a medium: the archive is built (streamed) in a private
         // local directory, copied to `<path>.tmp` on the medium and renamed

@@ -25,7 +25,7 @@ pub(crate) fn write_line(
         gojson::write_str(out, bucket);
         let _ = write!(out, ",\"committed_at\":{committed_at},\"fields\":{fields_json},\"measurement\":");
         gojson::write_str(out, measurement);
-        let _ = write!(out, ",\"tags\":{tags_json}}}\n");
+        let _ = writeln!(out, ",\"tags\":{tags_json}}}");
         return Ok(());
     }
     let fields: Value = serde_json::from_str(fields_json).map_err(|e| corrupt("unmarshal fields", e))?;

@@ -176,11 +176,11 @@ func (g *generator) expr(e ast.Expr, out *output) string {
 	return buf.String()
 }
 
-// qualify returns a copy-free rewrite: idents naming api types become
-// store.Name, and package selectors are noted for the import list.
+// qualify rewrites e in place (api.txt's AST is used once): idents naming
+// api types become store.Name, and package selectors are noted for the
+// import list.
 func qualify(e ast.Expr, declared map[string]bool, imports map[string]bool) ast.Expr {
-	var rewrite func(n ast.Node) bool
-	rewrite = func(n ast.Node) bool {
+	rewrite := func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.SelectorExpr:
 			if pkg, ok := x.X.(*ast.Ident); ok {

@@ -39,7 +39,8 @@ func newCheckout(t *testing.T, libs ...string) checkout {
 	c := checkout{root: filepath.Join(t.TempDir(), "store")}
 	goFiles, _ := filepath.Glob(filepath.Join(repo, "bindings/go/*"))
 	for _, f := range goFiles {
-		if strings.HasSuffix(f, "_test.go") {
+		// The package's own files suffice; internal/ holds tests only.
+		if info, err := os.Stat(f); strings.HasSuffix(f, "_test.go") || err != nil || info.IsDir() {
 			continue
 		}
 		copyFile(t, f, filepath.Join(c.root, "bindings/go", filepath.Base(f)), false)

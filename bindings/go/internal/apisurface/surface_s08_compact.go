@@ -16,6 +16,7 @@ func _(v *store.CompactOptions) {
 	var _ *string = &v.Output
 	var _ *string = &v.Format
 	var _ *time.Duration = &v.Retention
+	var _ *store.Medium = &v.Medium
 }
 
 type apiCompactOptions struct {
@@ -23,6 +24,7 @@ type apiCompactOptions struct {
 	Output    string
 	Format    string
 	Retention time.Duration
+	Medium    store.Medium
 }
 
 var _ = store.CompactOptions(apiCompactOptions{})

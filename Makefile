@@ -74,7 +74,7 @@ test:
 	@MAKE="$(MAKE)" sh scripts/test-summary.sh $(TEST_SUITES)
 
 test-rust:
-	sh scripts/cargo-checkout.sh $(CARGO) test $(CARGO_FLAGS)
+	sh scripts/cargo-checkout.sh $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
 
 clean:
 	rm -rf $(BUILD)

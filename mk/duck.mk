@@ -49,8 +49,8 @@ test-duck: test-duck-c test-duck-cpp test-duck-examples
 # Its own target directory, so the feature change never invalidates the
 # default build's artifacts (and the other way round).
 test-kv-only:
-	env -u DUCKDB_LIB_DIR $(CARGO) test --locked --no-default-features \
-		--target-dir $(CARGO_TARGET_DIR)/kv-only
+	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/kv-only sh scripts/cargo-checkout.sh \
+		env -u DUCKDB_LIB_DIR $(CARGO) test --locked --no-default-features --no-fail-fast
 
 # ---- C test --------------------------------------------------------------
 

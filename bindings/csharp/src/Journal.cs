@@ -128,6 +128,38 @@ namespace Dappco.Store
         }
 
         /// <summary>
+        /// Journal rows as dictionaries (go-store's row maps): column name to long, double, string,
+        /// bool or null; "fields" is a Dictionary&lt;string, object&gt; and "tags" a
+        /// Dictionary&lt;string, object&gt; of strings. Same queries as <see cref="QueryJournal(Store, string)"/>.
+        /// </summary>
+        public static List<Dictionary<string, object>> QueryJournalRows(this Store store, string query)
+        {
+            return Rows(Query(store, query));
+        }
+
+        /// <summary>Like <see cref="QueryJournalRows(Store, string)"/>, inside the transaction.</summary>
+        public static List<Dictionary<string, object>> QueryJournalRows(this Transaction txn, string query)
+        {
+            return Rows(Query(txn, query));
+        }
+
+        private static List<Dictionary<string, object>> Rows(string json)
+        {
+            var rows = new List<Dictionary<string, object>>();
+            var parsed = Json.Parse(json) as List<object>;
+            if (parsed == null)
+                throw new StoreInternalException("store: journal rows from the library are not a JSON array");
+            foreach (object row in parsed)
+            {
+                var map = row as Dictionary<string, object>;
+                if (map == null)
+                    throw new StoreInternalException("store: a journal row from the library is not a JSON object");
+                rows.Add(map);
+            }
+            return rows;
+        }
+
+        /// <summary>
         /// Archives journal rows committed before options.Before into a compressed JSONL file, published
         /// atomically before the rows are marked archived. Returns the archive path, or "" when no row qualified.
         /// </summary>

@@ -30,6 +30,14 @@ namespace Dappco.Store.Tests
                 string rows = s.QueryJournal("from(bucket: \"store\") |> range(start: -1h) |> filter(fn: (r) => r.workspace == \"quote\\\"d\")");
                 Assert.True(rows.Contains("\"measurement\":\"session-b\"") && !rows.Contains("session-a"), "flux rows: " + rows);
                 Assert.Equal("[{\"n\":2}]", s.QueryJournal("SELECT COUNT(*) AS n FROM journal_entries"), "raw SQL");
+                List<Dictionary<string, object>> typed = s.QueryJournalRows("");
+                Assert.Equal(2, typed.Count, "typed rows");
+                Assert.Equal("session-a", (string)typed[0]["measurement"], "typed measurement");
+                var fields = (Dictionary<string, object>)typed[0]["fields"];
+                Assert.Equal(4L, (long)fields["like"], "typed field value");
+                var tags = (Dictionary<string, object>)typed[1]["tags"];
+                Assert.Equal("quote\"d", (string)tags["workspace"], "typed tag value");
+                Assert.True(typed[0]["committed_at"] is long, "committed_at is a long");
                 Assert.Fails<StoreInvalidArgumentException>(StoreStatus.InvalidArgument, "measurement is empty",
                     () => s.CommitToJournal("", "{}"), "empty measurement");
                 Assert.Fails<StoreInvalidArgumentException>(StoreStatus.InvalidArgument, "marshal fields",

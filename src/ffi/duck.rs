@@ -48,39 +48,45 @@ unsafe fn open_with(
     path_len: usize,
     out: *mut *mut store_duckdb,
     open: fn(&str) -> Result<DuckDb>,
-) -> store_status {
-    call(|| {
-        need(out, "out")?;
-        let path = text(path, path_len, "path")?;
-        let db = open(path)?;
-        put(out, Box::into_raw(Box::new(store_duckdb { db })), "out")
-    })
+) -> Result<()> {
+    need(out, "out")?;
+    let db = open(text(path, path_len, "path")?)?;
+    put(out, Box::into_raw(Box::new(store_duckdb { db })), "out")
 }
 
 /// Opens an existing DuckDB file read-only (go-store `OpenDuckDB`); a
 /// missing file fails with `STORE_IO`, a file another process holds
 /// read-write with `STORE_BUSY`. `path` is UTF-8, copied. On success `*out`
 /// owns a new handle (free with `store_duckdb_free`). Any thread.
+///
+/// Ownership: `path` is borrowed for the call; on success `*out` is the caller's, released with
+/// `store_duckdb_free`. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_open(path: *const u8, path_len: usize, out: *mut *mut store_duckdb) -> store_status {
-    open_with(path, path_len, out, |p| DuckDb::open(p))
+    call(|| open_with(path, path_len, out, |p| DuckDb::open(p)))
 }
 
 /// Opens a DuckDB file read-write, creating it if absent (go-store
 /// `OpenDuckDBReadWrite`); `":memory:"` opens a private in-memory database.
 /// Ownership and threads as `store_duckdb_open`.
+///
+/// Ownership: `path` is borrowed for the call; on success `*out` is the caller's, released with
+/// `store_duckdb_free`. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_open_read_write(
     path: *const u8,
     path_len: usize,
     out: *mut *mut store_duckdb,
 ) -> store_status {
-    open_with(path, path_len, out, |p| DuckDb::open_read_write(p))
+    call(|| open_with(path, path_len, out, |p| DuckDb::open_read_write(p)))
 }
 
 /// Closes the database; later calls on the handle fail with `STORE_CLOSED`.
 /// Closing twice is fine. The handle stays allocated until
 /// `store_duckdb_free`. Any thread; waits for a running call on the handle.
+///
+/// Ownership: `db` stays the caller's (free it with `store_duckdb_free`). Thread: any; waits for a
+/// running call on the handle.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_close(db: *const store_duckdb) -> store_status {
     call(|| duck_ref(db)?.close())
@@ -88,6 +94,9 @@ pub unsafe extern "C" fn store_duckdb_close(db: *const store_duckdb) -> store_st
 
 /// Closes (if still open) and frees the handle. NULL is ignored. No other
 /// call on the handle may run or start meanwhile.
+///
+/// Ownership: takes `db`; the pointer is invalid afterwards. Thread: any, once no other call on the
+/// handle runs or starts.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_free(db: *mut store_duckdb) {
     call_or((), || {
@@ -101,6 +110,9 @@ pub unsafe extern "C" fn store_duckdb_free(db: *mut store_duckdb) {
 /// with `params_json` bound (a JSON array; NULL/0 for none). Writes the
 /// rows changed by the last statement to `*out_changed` when it is not NULL.
 /// go-store `Exec`. Inputs are copied. Any thread.
+///
+/// Ownership: inputs are borrowed for the call; `*out_changed` is the caller's. Thread: any; calls
+/// on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_exec(
     db: *const store_duckdb,
@@ -122,6 +134,9 @@ pub unsafe extern "C" fn store_duckdb_exec(
 
 /// Runs a query and writes every row as one JSON document to `*out`
 /// (caller frees it with `store_bytes_free`). go-store `QueryRows`. Any thread.
+///
+/// Ownership: inputs are borrowed for the call; `*out` is the caller's (free with
+/// `store_bytes_free`). Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_rows(
     db: *const store_duckdb,
@@ -142,6 +157,9 @@ pub unsafe extern "C" fn store_duckdb_query_rows(
 /// Runs a query and writes the first column of the first row as JSON text
 /// to `*out` (caller frees it with `store_bytes_free`); `STORE_NOT_FOUND`
 /// when there is no row. go-store `QueryRowScan`. Any thread.
+///
+/// Ownership: inputs are borrowed for the call; `*out` is the caller's (free with
+/// `store_bytes_free`). Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_scalar(
     db: *const store_duckdb,
@@ -161,6 +179,8 @@ pub unsafe extern "C" fn store_duckdb_query_scalar(
 
 /// Creates `checkpoint_scores`, `probe_results` and `scoring_results` when
 /// missing (go-store `EnsureScoringTables`). Any thread.
+///
+/// Ownership: `db` stays the caller's. Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_ensure_scoring_tables(db: *const store_duckdb) -> store_status {
     call(|| duck_ref(db)?.ensure_scoring_tables())
@@ -168,6 +188,8 @@ pub unsafe extern "C" fn store_duckdb_ensure_scoring_tables(db: *const store_duc
 
 /// Inserts one `scoring_results` row (go-store `WriteScoringResult`). Text
 /// inputs are UTF-8, copied. Any thread.
+///
+/// Ownership: inputs are borrowed for the call. Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_write_scoring_result(
     db: *const store_duckdb,
@@ -195,6 +217,9 @@ pub unsafe extern "C" fn store_duckdb_write_scoring_result(
 /// Writes go-store's table counts as a JSON object (`{"probe_results":3,..}`,
 /// missing tables left out) to `*out` (free with `store_bytes_free`).
 /// go-store `TableCounts`. Any thread.
+///
+/// Ownership: `*out` is the caller's (free with `store_bytes_free`). Thread: any; calls on one
+/// handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_table_counts(db: *const store_duckdb, out: *mut store_bytes) -> store_status {
     call(|| {
@@ -209,6 +234,9 @@ pub unsafe extern "C" fn store_duckdb_table_counts(db: *const store_duckdb, out:
 /// array of objects with go-store's `GoldenSetRow` fields in snake_case
 /// (`idx`, `seed_id`, …, `char_count`) to `*out` (free with
 /// `store_bytes_free`). go-store `QueryGoldenSet`. Any thread.
+///
+/// Ownership: `*out` is the caller's (free with `store_bytes_free`). Thread: any; calls on one
+/// handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_golden_set(
     db: *const store_duckdb,
@@ -230,6 +258,8 @@ pub unsafe extern "C" fn store_duckdb_query_golden_set(
 }
 
 /// Writes the number of `golden_set` rows to `*out` (go-store `CountGoldenSet`).
+///
+/// Ownership: `*out` is the caller's. Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_count_golden_set(db: *const store_duckdb, out: *mut i64) -> store_status {
     call(|| {
@@ -243,6 +273,9 @@ pub unsafe extern "C" fn store_duckdb_count_golden_set(db: *const store_duckdb, 
 /// empty; at most `limit` when positive) as a JSON array of objects with
 /// go-store's `ExpansionPromptRow` fields in snake_case to `*out` (free with
 /// `store_bytes_free`). go-store `QueryExpansionPrompts`. Any thread.
+///
+/// Ownership: `status` is borrowed for the call; `*out` is the caller's (free with
+/// `store_bytes_free`). Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_expansion_prompts(
     db: *const store_duckdb,
@@ -268,6 +301,9 @@ pub unsafe extern "C" fn store_duckdb_query_expansion_prompts(
 
 /// Writes the total and `pending` counts of `expansion_prompts` (go-store
 /// `CountExpansionPrompts`). Both out-parameters are required.
+///
+/// Ownership: the out-parameters are the caller's. Thread: any; calls on one handle run one at a
+/// time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_count_expansion_prompts(
     db: *const store_duckdb,
@@ -285,6 +321,9 @@ pub unsafe extern "C" fn store_duckdb_count_expansion_prompts(
 
 /// Sets the status of expansion prompt `idx`; no matching row is not an
 /// error (go-store `UpdateExpansionStatus`).
+///
+/// Ownership: `status` is borrowed for the call. Thread: any; calls on one handle run one at a
+/// time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_update_expansion_status(
     db: *const store_duckdb,
@@ -299,6 +338,9 @@ pub unsafe extern "C" fn store_duckdb_update_expansion_status(
 /// VALUES, TABLE or a parenthesis) to the Parquet file `file`, atomically,
 /// with `compression` (`STORE_PARQUET_*`); writes the row count to
 /// `*out_rows` when not NULL. Any thread.
+///
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+/// one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_export_parquet(
     db: *const store_duckdb,
@@ -324,6 +366,9 @@ pub unsafe extern "C" fn store_duckdb_export_parquet(
 /// `dir` (`dir/<column>=<value>/…parquet`, values escaped, NULL as
 /// `__HIVE_DEFAULT_PARTITION__`), replacing an earlier one atomically; writes
 /// the row count to `*out_rows` when not NULL. Any thread.
+///
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+/// one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_export_split_parquet(
     db: *const store_duckdb,
@@ -355,6 +400,9 @@ pub unsafe extern "C" fn store_duckdb_export_split_parquet(
 /// Loads a Parquet file, glob or hive dataset directory into `table`
 /// (created when absent, else appended by column name), all or nothing;
 /// writes the rows read to `*out_rows` when not NULL. Any thread.
+///
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+/// one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_import_parquet(
     db: *const store_duckdb,
@@ -378,6 +426,8 @@ pub unsafe extern "C" fn store_duckdb_import_parquet(
 /// to `<output_dir>/<split>.parquet` with go-store's `ParquetRow` columns
 /// (`prompt`, `response`, `system`, `messages`); writes the total rows to
 /// `*out_rows` when not NULL. go-store `ExportParquet(trainingDir, outputDir)`.
+///
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_export_training_parquet(
     training_dir: *const u8,
@@ -401,6 +451,8 @@ pub unsafe extern "C" fn store_export_training_parquet(
 /// Converts one training JSONL file to `<output_dir>/<split>.parquet`;
 /// writes the rows to `*out_rows` when not NULL. go-store
 /// `ExportSplitParquet(jsonlPath, outputDir, split)`.
+///
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_export_training_split_parquet(
     jsonl_path: *const u8,

@@ -906,9 +906,8 @@ enum store_status store_options_normalise(struct store_options *options);
  * read-write with `STORE_BUSY`. `path` is UTF-8, copied. On success `*out`
  * owns a new handle (free with `store_duckdb_free`). Any thread.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `path` is borrowed for the call; on success `*out` is the caller's, released with
+ * `store_duckdb_free`. Thread: any.
  */
 enum store_status store_duckdb_open(const uint8_t *path, size_t path_len, struct store_duckdb **out);
 
@@ -917,9 +916,8 @@ enum store_status store_duckdb_open(const uint8_t *path, size_t path_len, struct
  * `OpenDuckDBReadWrite`); `":memory:"` opens a private in-memory database.
  * Ownership and threads as `store_duckdb_open`.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `path` is borrowed for the call; on success `*out` is the caller's, released with
+ * `store_duckdb_free`. Thread: any.
  */
 enum store_status store_duckdb_open_read_write(const uint8_t *path, size_t path_len, struct store_duckdb **out);
 
@@ -928,8 +926,8 @@ enum store_status store_duckdb_open_read_write(const uint8_t *path, size_t path_
  * Closing twice is fine. The handle stays allocated until
  * `store_duckdb_free`. Any thread; waits for a running call on the handle.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `db` stays the caller's (free it with `store_duckdb_free`). Thread: any; waits for a
+ * running call on the handle.
  */
 enum store_status store_duckdb_close(const struct store_duckdb *db);
 
@@ -937,8 +935,8 @@ enum store_status store_duckdb_close(const struct store_duckdb *db);
  * Closes (if still open) and frees the handle. NULL is ignored. No other
  * call on the handle may run or start meanwhile.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: takes `db`; the pointer is invalid afterwards. Thread: any, once no other call on the
+ * handle runs or starts.
  */
 void store_duckdb_free(struct store_duckdb *db);
 
@@ -948,8 +946,8 @@ void store_duckdb_free(struct store_duckdb *db);
  * rows changed by the last statement to `*out_changed` when it is not NULL.
  * go-store `Exec`. Inputs are copied. Any thread.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out_changed` is the caller's. Thread: any; calls
+ * on one handle run one at a time.
  */
 enum store_status store_duckdb_exec(const struct store_duckdb *db, const uint8_t *sql, size_t sql_len, const uint8_t *params_json, size_t params_len, uint64_t *out_changed);
 
@@ -957,9 +955,8 @@ enum store_status store_duckdb_exec(const struct store_duckdb *db, const uint8_t
  * Runs a query and writes every row as one JSON document to `*out`
  * (caller frees it with `store_bytes_free`). go-store `QueryRows`. Any thread.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out` is the caller's (free with
+ * `store_bytes_free`). Thread: any; calls on one handle run one at a time.
  */
 enum store_status store_duckdb_query_rows(const struct store_duckdb *db, const uint8_t *sql, size_t sql_len, const uint8_t *params_json, size_t params_len, struct store_bytes *out);
 
@@ -968,9 +965,8 @@ enum store_status store_duckdb_query_rows(const struct store_duckdb *db, const u
  * to `*out` (caller frees it with `store_bytes_free`); `STORE_NOT_FOUND`
  * when there is no row. go-store `QueryRowScan`. Any thread.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out` is the caller's (free with
+ * `store_bytes_free`). Thread: any; calls on one handle run one at a time.
  */
 enum store_status store_duckdb_query_scalar(const struct store_duckdb *db, const uint8_t *sql, size_t sql_len, const uint8_t *params_json, size_t params_len, struct store_bytes *out);
 
@@ -978,8 +974,7 @@ enum store_status store_duckdb_query_scalar(const struct store_duckdb *db, const
  * Creates `checkpoint_scores`, `probe_results` and `scoring_results` when
  * missing (go-store `EnsureScoringTables`). Any thread.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `db` stays the caller's. Thread: any; calls on one handle run one at a time.
  */
 enum store_status store_duckdb_ensure_scoring_tables(const struct store_duckdb *db);
 
@@ -987,8 +982,7 @@ enum store_status store_duckdb_ensure_scoring_tables(const struct store_duckdb *
  * Inserts one `scoring_results` row (go-store `WriteScoringResult`). Text
  * inputs are UTF-8, copied. Any thread.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call. Thread: any; calls on one handle run one at a time.
  */
 enum store_status store_duckdb_write_scoring_result(const struct store_duckdb *db, const uint8_t *model, size_t model_len, const uint8_t *prompt_id, size_t prompt_id_len, const uint8_t *suite, size_t suite_len, const uint8_t *dimension, size_t dimension_len, double score);
 
@@ -997,9 +991,8 @@ enum store_status store_duckdb_write_scoring_result(const struct store_duckdb *d
  * missing tables left out) to `*out` (free with `store_bytes_free`).
  * go-store `TableCounts`. Any thread.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `*out` is the caller's (free with `store_bytes_free`). Thread: any; calls on one
+ * handle run one at a time.
  */
 enum store_status store_duckdb_table_counts(const struct store_duckdb *db, struct store_bytes *out);
 
@@ -1009,17 +1002,15 @@ enum store_status store_duckdb_table_counts(const struct store_duckdb *db, struc
  * (`idx`, `seed_id`, …, `char_count`) to `*out` (free with
  * `store_bytes_free`). go-store `QueryGoldenSet`. Any thread.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `*out` is the caller's (free with `store_bytes_free`). Thread: any; calls on one
+ * handle run one at a time.
  */
 enum store_status store_duckdb_query_golden_set(const struct store_duckdb *db, int64_t min_chars, struct store_bytes *out);
 
 /**
  * Writes the number of `golden_set` rows to `*out` (go-store `CountGoldenSet`).
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `*out` is the caller's. Thread: any; calls on one handle run one at a time.
  */
 enum store_status store_duckdb_count_golden_set(const struct store_duckdb *db, int64_t *out);
 
@@ -1029,9 +1020,8 @@ enum store_status store_duckdb_count_golden_set(const struct store_duckdb *db, i
  * go-store's `ExpansionPromptRow` fields in snake_case to `*out` (free with
  * `store_bytes_free`). go-store `QueryExpansionPrompts`. Any thread.
  *
- * Ownership: inputs are borrowed for the call; what the call writes to its
- * out-parameter belongs to the caller, freed as described above.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `status` is borrowed for the call; `*out` is the caller's (free with
+ * `store_bytes_free`). Thread: any; calls on one handle run one at a time.
  */
 enum store_status store_duckdb_query_expansion_prompts(const struct store_duckdb *db, const uint8_t *status, size_t status_len, int64_t limit, struct store_bytes *out);
 
@@ -1039,8 +1029,8 @@ enum store_status store_duckdb_query_expansion_prompts(const struct store_duckdb
  * Writes the total and `pending` counts of `expansion_prompts` (go-store
  * `CountExpansionPrompts`). Both out-parameters are required.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: the out-parameters are the caller's. Thread: any; calls on one handle run one at a
+ * time.
  */
 enum store_status store_duckdb_count_expansion_prompts(const struct store_duckdb *db, int64_t *out_total, int64_t *out_pending);
 
@@ -1048,8 +1038,8 @@ enum store_status store_duckdb_count_expansion_prompts(const struct store_duckdb
  * Sets the status of expansion prompt `idx`; no matching row is not an
  * error (go-store `UpdateExpansionStatus`).
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: `status` is borrowed for the call. Thread: any; calls on one handle run one at a
+ * time.
  */
 enum store_status store_duckdb_update_expansion_status(const struct store_duckdb *db, int64_t idx, const uint8_t *status, size_t status_len);
 
@@ -1059,8 +1049,8 @@ enum store_status store_duckdb_update_expansion_status(const struct store_duckdb
  * with `compression` (`STORE_PARQUET_*`); writes the row count to
  * `*out_rows` when not NULL. Any thread.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+ * one handle run one at a time.
  */
 enum store_status store_duckdb_export_parquet(const struct store_duckdb *db, const uint8_t *source, size_t source_len, const uint8_t *file, size_t file_len, uint32_t compression_code, uint64_t *out_rows);
 
@@ -1070,8 +1060,8 @@ enum store_status store_duckdb_export_parquet(const struct store_duckdb *db, con
  * `__HIVE_DEFAULT_PARTITION__`), replacing an earlier one atomically; writes
  * the row count to `*out_rows` when not NULL. Any thread.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+ * one handle run one at a time.
  */
 enum store_status store_duckdb_export_split_parquet(const struct store_duckdb *db, const uint8_t *dir, size_t dir_len, const uint8_t *source, size_t source_len, const uint8_t *column, size_t column_len, uint32_t compression_code, uint64_t *out_rows);
 
@@ -1080,8 +1070,8 @@ enum store_status store_duckdb_export_split_parquet(const struct store_duckdb *d
  * (created when absent, else appended by column name), all or nothing;
  * writes the rows read to `*out_rows` when not NULL. Any thread.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+ * one handle run one at a time.
  */
 enum store_status store_duckdb_import_parquet(const struct store_duckdb *db, const uint8_t *table, size_t table_len, const uint8_t *path, size_t path_len, uint64_t *out_rows);
 
@@ -1091,8 +1081,7 @@ enum store_status store_duckdb_import_parquet(const struct store_duckdb *db, con
  * (`prompt`, `response`, `system`, `messages`); writes the total rows to
  * `*out_rows` when not NULL. go-store `ExportParquet(trainingDir, outputDir)`.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
  */
 enum store_status store_export_training_parquet(const uint8_t *training_dir, size_t training_dir_len, const uint8_t *output_dir, size_t output_dir_len, uint64_t *out_rows);
 
@@ -1101,8 +1090,7 @@ enum store_status store_export_training_parquet(const uint8_t *training_dir, siz
  * writes the rows to `*out_rows` when not NULL. go-store
  * `ExportSplitParquet(jsonlPath, outputDir, split)`.
  *
- * Ownership: inputs are borrowed for the call; the handle stays the caller's.
- * Thread: any; calls on one handle run one at a time.
+ * Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
  */
 enum store_status store_export_training_split_parquet(const uint8_t *jsonl_path, size_t jsonl_path_len, const uint8_t *output_dir, size_t output_dir_len, const uint8_t *split, size_t split_len, uint64_t *out_rows);
 

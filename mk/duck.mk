@@ -28,16 +28,32 @@ DUCKDB_LIB_DIR := $(shell sh $(DUCKDB_FETCH) --dir)
 export DUCKDB_LIB_DIR
 
 # Copy then rename, like libstore.so, so running programs keep their mapping.
+# Go's static build links DuckDB's static libraries from DuckDB's own Go
+# module of the same version; it goes into the module cache here, once per
+# machine, so `go mod tidy` in a program using the binding works offline.
+DUCKDB_GO_MODULE := github.com/duckdb/duckdb-go-bindings/lib/linux-amd64@v0.10506.0
+
 duckdb-lib:
 	@sh $(DUCKDB_FETCH) >/dev/null
+	@if command -v $(GO) >/dev/null 2>&1 && [ "$$(uname -sm)" = "Linux x86_64" ]; then \
+		$(GO) mod download $(DUCKDB_GO_MODULE) || \
+		echo "duckdb-lib: could not fetch $(DUCKDB_GO_MODULE); Go programs will fetch it themselves" >&2; fi
 	@mkdir -p $(LIBDIR)
 	@cmp -s $(DUCKDB_LIB_DIR)/libduckdb.so $(LIBDIR)/libduckdb.so || \
 		{ cp -f $(DUCKDB_LIB_DIR)/libduckdb.so $(LIBDIR)/.libduckdb.so.tmp && \
 		  mv -f $(LIBDIR)/.libduckdb.so.tmp $(LIBDIR)/libduckdb.so; }
 endif
 
+# C programs linking libstore.a (mk/abi.mk and the README's static examples)
+# also link DuckDB: the prebuilt libduckdb.so from build/lib, and its C++ runtime.
+ifneq ($(DUCKDB),bundled)
+STORE_STATIC_LIBS := -L$(LIBDIR) -lduckdb -Wl,-rpath,$(LIBDIR) -lstdc++ $(STORE_STATIC_LIBS)
+else
+STORE_STATIC_LIBS := -lstdc++ $(STORE_STATIC_LIBS)
+endif
+
 # Every target that runs cargo with the duckdb feature needs the library first.
-build lib test-rust: duckdb-lib
+build lib build-locked test-rust: duckdb-lib
 
 TEST_SUITES += test-duck test-kv-only
 bench: bench-duck
@@ -49,8 +65,8 @@ test-duck: test-duck-c test-duck-cpp test-duck-examples
 # Its own target directory, so the feature change never invalidates the
 # default build's artifacts (and the other way round).
 test-kv-only:
-	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/kv-only sh scripts/cargo-checkout.sh \
-		env -u DUCKDB_LIB_DIR $(CARGO) test --locked --no-default-features --no-fail-fast
+	env -u DUCKDB_LIB_DIR CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/kv-only \
+		sh scripts/cargo-checkout.sh $(CARGO) test --locked --no-default-features --no-fail-fast
 
 # ---- C test --------------------------------------------------------------
 

@@ -9,6 +9,7 @@ require (
 )
 
 require (
+	github.com/duckdb/duckdb-go-bindings/lib/linux-amd64 v0.10506.0
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect

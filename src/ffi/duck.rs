@@ -50,8 +50,7 @@ unsafe fn open_with(
     open: fn(&str) -> Result<DuckDb>,
 ) -> Result<()> {
     need(out, "out")?;
-    let path = text(path, path_len, "path")?;
-    let db = open(path)?;
+    let db = open(text(path, path_len, "path")?)?;
     put(out, Box::into_raw(Box::new(store_duckdb { db })), "out")
 }
 
@@ -60,9 +59,8 @@ unsafe fn open_with(
 /// read-write with `STORE_BUSY`. `path` is UTF-8, copied. On success `*out`
 /// owns a new handle (free with `store_duckdb_free`). Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `path` is borrowed for the call; on success `*out` is the caller's, released with
+/// `store_duckdb_free`. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_open(path: *const u8, path_len: usize, out: *mut *mut store_duckdb) -> store_status {
     call(|| open_with(path, path_len, out, |p| DuckDb::open(p)))
@@ -72,9 +70,8 @@ pub unsafe extern "C" fn store_duckdb_open(path: *const u8, path_len: usize, out
 /// `OpenDuckDBReadWrite`); `":memory:"` opens a private in-memory database.
 /// Ownership and threads as `store_duckdb_open`.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `path` is borrowed for the call; on success `*out` is the caller's, released with
+/// `store_duckdb_free`. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_open_read_write(
     path: *const u8,
@@ -88,8 +85,8 @@ pub unsafe extern "C" fn store_duckdb_open_read_write(
 /// Closing twice is fine. The handle stays allocated until
 /// `store_duckdb_free`. Any thread; waits for a running call on the handle.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `db` stays the caller's (free it with `store_duckdb_free`). Thread: any; waits for a
+/// running call on the handle.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_close(db: *const store_duckdb) -> store_status {
     call(|| duck_ref(db)?.close())
@@ -98,8 +95,8 @@ pub unsafe extern "C" fn store_duckdb_close(db: *const store_duckdb) -> store_st
 /// Closes (if still open) and frees the handle. NULL is ignored. No other
 /// call on the handle may run or start meanwhile.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: takes `db`; the pointer is invalid afterwards. Thread: any, once no other call on the
+/// handle runs or starts.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_free(db: *mut store_duckdb) {
     call_or((), || {
@@ -114,8 +111,8 @@ pub unsafe extern "C" fn store_duckdb_free(db: *mut store_duckdb) {
 /// rows changed by the last statement to `*out_changed` when it is not NULL.
 /// go-store `Exec`. Inputs are copied. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out_changed` is the caller's. Thread: any; calls
+/// on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_exec(
     db: *const store_duckdb,
@@ -138,9 +135,8 @@ pub unsafe extern "C" fn store_duckdb_exec(
 /// Runs a query and writes every row as one JSON document to `*out`
 /// (caller frees it with `store_bytes_free`). go-store `QueryRows`. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out` is the caller's (free with
+/// `store_bytes_free`). Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_rows(
     db: *const store_duckdb,
@@ -162,9 +158,8 @@ pub unsafe extern "C" fn store_duckdb_query_rows(
 /// to `*out` (caller frees it with `store_bytes_free`); `STORE_NOT_FOUND`
 /// when there is no row. go-store `QueryRowScan`. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out` is the caller's (free with
+/// `store_bytes_free`). Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_scalar(
     db: *const store_duckdb,
@@ -185,8 +180,7 @@ pub unsafe extern "C" fn store_duckdb_query_scalar(
 /// Creates `checkpoint_scores`, `probe_results` and `scoring_results` when
 /// missing (go-store `EnsureScoringTables`). Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `db` stays the caller's. Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_ensure_scoring_tables(db: *const store_duckdb) -> store_status {
     call(|| duck_ref(db)?.ensure_scoring_tables())
@@ -195,8 +189,7 @@ pub unsafe extern "C" fn store_duckdb_ensure_scoring_tables(db: *const store_duc
 /// Inserts one `scoring_results` row (go-store `WriteScoringResult`). Text
 /// inputs are UTF-8, copied. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call. Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_write_scoring_result(
     db: *const store_duckdb,
@@ -225,9 +218,8 @@ pub unsafe extern "C" fn store_duckdb_write_scoring_result(
 /// missing tables left out) to `*out` (free with `store_bytes_free`).
 /// go-store `TableCounts`. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `*out` is the caller's (free with `store_bytes_free`). Thread: any; calls on one
+/// handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_table_counts(db: *const store_duckdb, out: *mut store_bytes) -> store_status {
     call(|| {
@@ -243,9 +235,8 @@ pub unsafe extern "C" fn store_duckdb_table_counts(db: *const store_duckdb, out:
 /// (`idx`, `seed_id`, …, `char_count`) to `*out` (free with
 /// `store_bytes_free`). go-store `QueryGoldenSet`. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `*out` is the caller's (free with `store_bytes_free`). Thread: any; calls on one
+/// handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_golden_set(
     db: *const store_duckdb,
@@ -268,8 +259,7 @@ pub unsafe extern "C" fn store_duckdb_query_golden_set(
 
 /// Writes the number of `golden_set` rows to `*out` (go-store `CountGoldenSet`).
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `*out` is the caller's. Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_count_golden_set(db: *const store_duckdb, out: *mut i64) -> store_status {
     call(|| {
@@ -284,9 +274,8 @@ pub unsafe extern "C" fn store_duckdb_count_golden_set(db: *const store_duckdb, 
 /// go-store's `ExpansionPromptRow` fields in snake_case to `*out` (free with
 /// `store_bytes_free`). go-store `QueryExpansionPrompts`. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; what the call writes to its
-/// out-parameter belongs to the caller, freed as described above.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `status` is borrowed for the call; `*out` is the caller's (free with
+/// `store_bytes_free`). Thread: any; calls on one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_query_expansion_prompts(
     db: *const store_duckdb,
@@ -313,8 +302,8 @@ pub unsafe extern "C" fn store_duckdb_query_expansion_prompts(
 /// Writes the total and `pending` counts of `expansion_prompts` (go-store
 /// `CountExpansionPrompts`). Both out-parameters are required.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: the out-parameters are the caller's. Thread: any; calls on one handle run one at a
+/// time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_count_expansion_prompts(
     db: *const store_duckdb,
@@ -333,8 +322,8 @@ pub unsafe extern "C" fn store_duckdb_count_expansion_prompts(
 /// Sets the status of expansion prompt `idx`; no matching row is not an
 /// error (go-store `UpdateExpansionStatus`).
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: `status` is borrowed for the call. Thread: any; calls on one handle run one at a
+/// time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_update_expansion_status(
     db: *const store_duckdb,
@@ -350,8 +339,8 @@ pub unsafe extern "C" fn store_duckdb_update_expansion_status(
 /// with `compression` (`STORE_PARQUET_*`); writes the row count to
 /// `*out_rows` when not NULL. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+/// one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_export_parquet(
     db: *const store_duckdb,
@@ -378,8 +367,8 @@ pub unsafe extern "C" fn store_duckdb_export_parquet(
 /// `__HIVE_DEFAULT_PARTITION__`), replacing an earlier one atomically; writes
 /// the row count to `*out_rows` when not NULL. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+/// one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_export_split_parquet(
     db: *const store_duckdb,
@@ -412,8 +401,8 @@ pub unsafe extern "C" fn store_duckdb_export_split_parquet(
 /// (created when absent, else appended by column name), all or nothing;
 /// writes the rows read to `*out_rows` when not NULL. Any thread.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any; calls on
+/// one handle run one at a time.
 #[no_mangle]
 pub unsafe extern "C" fn store_duckdb_import_parquet(
     db: *const store_duckdb,
@@ -438,8 +427,7 @@ pub unsafe extern "C" fn store_duckdb_import_parquet(
 /// (`prompt`, `response`, `system`, `messages`); writes the total rows to
 /// `*out_rows` when not NULL. go-store `ExportParquet(trainingDir, outputDir)`.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_export_training_parquet(
     training_dir: *const u8,
@@ -464,8 +452,7 @@ pub unsafe extern "C" fn store_export_training_parquet(
 /// writes the rows to `*out_rows` when not NULL. go-store
 /// `ExportSplitParquet(jsonlPath, outputDir, split)`.
 ///
-/// Ownership: inputs are borrowed for the call; the handle stays the caller's.
-/// Thread: any; calls on one handle run one at a time.
+/// Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
 #[no_mangle]
 pub unsafe extern "C" fn store_export_training_split_parquet(
     jsonl_path: *const u8,

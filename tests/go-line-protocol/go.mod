@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	dappco.re/go/store v0.0.0
+	github.com/duckdb/duckdb-go-bindings/lib/linux-amd64 v0.10506.0
 	github.com/influxdata/line-protocol/v2 v2.2.1
 )
 

@@ -174,6 +174,11 @@
 #define STORE_ABI_VERSION 1
 
 /**
+ * Buffered entries are written once this many are pending (or 8 MiB of JSON).
+ */
+#define STORE_WORKSPACE_FLUSH_ROWS 65536
+
+/**
  * Result of every fallible function. Numbers are stable and never reused.
  */
 typedef enum store_status {
@@ -290,6 +295,11 @@ typedef struct store_txn store_txn;
  * `store_watch_free`.
  */
 typedef struct store_watch store_watch;
+
+/**
+ * A workspace (go-store's `*Workspace`). Free with `store_workspace_free`.
+ */
+typedef struct store_workspace store_workspace;
 
 /**
  * A borrowed byte string. Used for inputs inside structs and for outputs
@@ -1785,6 +1795,127 @@ uint32_t store_version_number(void);
  * Thread: any.
  */
 uint32_t store_abi_version(void);
+
+/**
+ * Creates the workspace `name` (UTF-8, copied) as
+ * `<stateDir>/<name>.duckdb` (go-store `NewWorkspace`). Errors:
+ * `STORE_INVALID_ARGUMENT` (empty, `.`, `..`, path separator, NUL or
+ * control character; the file already exists), `STORE_CLOSED`, `STORE_IO`.
+ * On success `*out` owns a new handle (free with `store_workspace_free`).
+ * Any thread.
+ * Ownership: `db` and `name` are borrowed for the call; `*out` is the
+ * caller's and keeps the store's memory alive. Thread: any thread.
+ */
+enum store_status store_workspace_new(const struct store_db *db, const uint8_t *name, size_t name_len, struct store_workspace **out);
+
+/**
+ * Writes buffered entries and closes the file, keeping it for recovery
+ * (go-store `Close`). Idempotent; later calls fail with `STORE_CLOSED`.
+ * The handle stays allocated until `store_workspace_free`. Any thread.
+ * Ownership: `ws` is borrowed. Thread: any thread; waits for a running call on the handle.
+ */
+enum store_status store_workspace_close(const struct store_workspace *ws);
+
+/**
+ * Closes the file and deletes it (go-store `Discard`); deletion errors are
+ * ignored and a second call does nothing. Any thread.
+ * Ownership: `ws` is borrowed. Thread: any thread.
+ */
+enum store_status store_workspace_discard(const struct store_workspace *ws);
+
+/**
+ * Closes (as `store_workspace_close`, keeping the file) and frees the
+ * handle. NULL is ignored. No other call on the handle may run or start
+ * meanwhile.
+ * Ownership: takes `ws` back from the caller. Thread: any thread, once nothing else uses it.
+ */
+void store_workspace_free(struct store_workspace *ws);
+
+/**
+ * Buffers one entry (go-store `Put`): `kind` is UTF-8 and not empty,
+ * `data_json` a JSON object (empty or `null` = `{}`); both are read during
+ * the call only. Buffered entries are written every `STORE_WORKSPACE_FLUSH_ROWS`
+ * rows and by flush, count, aggregate, query, commit and close: a crash loses
+ * at most the entries put since the last of those. Errors:
+ * `STORE_INVALID_ARGUMENT`, `STORE_CLOSED`. Any thread.
+ * Ownership: all pointers are borrowed for the call. Thread: any thread.
+ */
+enum store_status store_workspace_put(const struct store_workspace *ws, const uint8_t *kind, size_t kind_len, const uint8_t *data_json, size_t data_json_len);
+
+/**
+ * Writes the buffered entries now. Any thread.
+ * Ownership: `ws` is borrowed. Thread: any thread.
+ */
+enum store_status store_workspace_flush(const struct store_workspace *ws);
+
+/**
+ * Writes the number of entries to `*out` (go-store `Count`). Any thread.
+ * Ownership: `ws` and `out` are borrowed. Thread: any thread.
+ */
+enum store_status store_workspace_count(const struct store_workspace *ws, int64_t *out);
+
+/**
+ * Writes the aggregate `{"kind":count,…}` to `*out` (go-store
+ * `Aggregate`; a closed workspace gives `{}`, or a recovered orphan's
+ * cached aggregate). The caller frees `*out` with `store_bytes_free`. Any thread.
+ * Ownership: `ws` is borrowed; `*out` is the caller's. Thread: any thread.
+ */
+enum store_status store_workspace_aggregate(const struct store_workspace *ws, struct store_bytes *out);
+
+/**
+ * Runs one read-only SELECT (UTF-8, copied) on the workspace, with no
+ * file, network or extension access, and writes its rows as one JSON
+ * document to `*out` (freed with `store_bytes_free`). Errors:
+ * `STORE_QUERY`, `STORE_INVALID_ARGUMENT`, `STORE_CLOSED`. Any thread.
+ * Ownership: `ws` and `sql` are borrowed; `*out` is the caller's. Thread: any thread.
+ */
+enum store_status store_workspace_query(const struct store_workspace *ws, const uint8_t *sql, size_t sql_len, struct store_bytes *out);
+
+/**
+ * Commits the workspace (go-store `Commit`): one SQLite transaction writes
+ * the journal row, the `workspace:<name>`/`summary` entry and the commit
+ * marker; then the `set` event is delivered and the files are removed. If
+ * `out` is not NULL it receives the aggregate as a JSON object (freed with
+ * `store_bytes_free`). The handle is closed afterwards. Any thread.
+ * Ownership: `ws` is borrowed; `*out` is the caller's. Thread: any thread.
+ */
+enum store_status store_workspace_commit(const struct store_workspace *ws, struct store_bytes *out);
+
+/**
+ * Writes a copy of the workspace name to `*out` (freed with
+ * `store_bytes_free`). Any thread.
+ * Ownership: `ws` is borrowed; `*out` is the caller's. Thread: any thread.
+ */
+enum store_status store_workspace_name(const struct store_workspace *ws, struct store_bytes *out);
+
+/**
+ * Writes a copy of the workspace file's path (`<stateDir>/<name>.duckdb`)
+ * to `*out` (freed with `store_bytes_free`). Any thread.
+ * Ownership: `ws` is borrowed; `*out` is the caller's. Thread: any thread.
+ */
+enum store_status store_workspace_database_path(const struct store_workspace *ws, struct store_bytes *out);
+
+/**
+ * Recovers the uncommitted workspaces in `dir` (UTF-8, copied; empty = the
+ * store's state directory; go-store `RecoverOrphans`). Files whose own id
+ * was committed are deleted, unreadable ones moved to `quarantine/`, files
+ * open elsewhere in this process skipped. On success `*out` receives an
+ * array of `*out_len` new handles (NULL when there are none): each handle is
+ * the caller's (free with `store_workspace_free`) and the array itself is
+ * freed with `store_workspace_array_free`. Works on a closed store (then
+ * nothing is deleted). Any thread.
+ * Ownership: `db` and `dir` are borrowed; the array and every handle in
+ * it are the caller's. Thread: any thread.
+ */
+enum store_status store_recover_orphans(const struct store_db *db, const uint8_t *dir, size_t dir_len, struct store_workspace ***out, size_t *out_len);
+
+/**
+ * Frees an array from `store_recover_orphans` (not the handles in it).
+ * NULL is ignored; `len` must be the length that call wrote.
+ * Ownership: takes the array back (the handles stay the caller's).
+ * Thread: any thread.
+ */
+void store_workspace_array_free(struct store_workspace **array, size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

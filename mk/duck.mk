@@ -2,7 +2,7 @@
 #
 #   make duckdb-lib     fetch the pinned prebuilt libduckdb.so once per machine
 #                       (scripts/duckdb-fetch.sh) and copy it into build/lib
-#   make test-duck      the DuckDB C test (plain and ASan/UBSan), the C++ test
+#   make test-duck      the DuckDB C test (plain and ASan/UBSan), the C++ tests (analytics, workspaces)
 #                       (ASan/UBSan), and seed 003's analytics example in C,
 #                       C++, Go and C#, each checked against the same output
 #   make test-kv-only   the KV-only build (`--no-default-features`) and its tests
@@ -91,8 +91,13 @@ $(BUILD)/cpp/duck_test: tests/cpp/duck_test.cpp bindings/c/store.hpp include/sto
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
 
-test-duck-cpp: build $(BUILD)/cpp/duck_test
+$(BUILD)/cpp/workspace_test: tests/cpp/workspace_test.cpp bindings/c/store.hpp include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
+
+test-duck-cpp: build $(BUILD)/cpp/duck_test $(BUILD)/cpp/workspace_test
 	$(BUILD)/cpp/duck_test
+	$(BUILD)/cpp/workspace_test
 
 $(BUILD)/examples/analytics-c: examples/c/analytics.c include/store.h | build
 	@mkdir -p $(dir $@)

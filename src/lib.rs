@@ -44,6 +44,12 @@ pub use duck::{
     DuckParam, ExpansionPromptRow, GoldenSetRow, ParquetCompression, ParquetRow, QueryRows, COUNTED_TABLES,
     DUCKDB_MEMORY, TABLE_CHECKPOINT_SCORES, TABLE_PROBE_RESULTS, TABLE_SCORING_RESULTS, TRAINING_SPLITS,
 };
+#[cfg(feature = "duckdb")]
+pub use duck::{Workspace, FLUSH_BYTES as WORKSPACE_FLUSH_BYTES, FLUSH_ROWS as WORKSPACE_FLUSH_ROWS};
+/// Test support: a hook run between a workspace commit's transaction and its file removal (not a stable API).
+#[cfg(feature = "duckdb")]
+#[doc(hidden)]
+pub use duck::set_commit_hook as set_workspace_commit_hook;
 
 /// Version of this library (`MAJOR.MINOR.PATCH`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

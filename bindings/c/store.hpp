@@ -961,6 +961,99 @@ private:
     detail::handle<store_duckdb, store_duckdb_free> h_;
 };
 
+/**
+ * A workspace (go-store's Workspace): a DuckDB file under the store's state
+ * directory. `put` is buffered (written every STORE_WORKSPACE_FLUSH_ROWS rows
+ * and by flush, count, aggregate, query, commit and close); aggregates come
+ * back as a JSON object, query rows as the analytics JSON document. Safe to
+ * share across threads. Destruction closes it and keeps the file.
+ */
+class workspace {
+public:
+    /** Creates <stateDir>/<name>.duckdb (go-store NewWorkspace). */
+    static workspace create(const db &store, std::string_view name) {
+        store_workspace *raw = nullptr;
+        detail::check(store_workspace_new(store.raw(), detail::ptr(name), name.size(), &raw));
+        return workspace(raw);
+    }
+
+    /** The uncommitted workspaces in dir ("" = the state directory; go-store RecoverOrphans). */
+    static std::vector<workspace> recover_orphans(const db &store, std::string_view dir = {}) {
+        store_workspace **list = nullptr;
+        size_t len = 0;
+        detail::check(store_recover_orphans(store.raw(), detail::ptr(dir), dir.size(), &list, &len));
+        std::vector<workspace> out;
+        out.reserve(len);
+        for (size_t i = 0; i < len; i++) out.push_back(workspace(list[i]));
+        store_workspace_array_free(list, len);
+        return out;
+    }
+
+    /** Buffers one entry; data_json is a JSON object (empty = {}). */
+    void put(std::string_view kind, std::string_view data_json = {}) const {
+        detail::check(store_workspace_put(h_.get(), detail::ptr(kind), kind.size(), detail::ptr(data_json), data_json.size()));
+    }
+
+    /** Writes the buffered entries now. */
+    void flush() const { detail::check(store_workspace_flush(h_.get())); }
+
+    /** Number of entries. */
+    int64_t count() const {
+        int64_t n = 0;
+        detail::check(store_workspace_count(h_.get(), &n));
+        return n;
+    }
+
+    /** kind -> count as a JSON object. */
+    std::string aggregate_json() const {
+        store_bytes out{};
+        detail::check(store_workspace_aggregate(h_.get(), &out));
+        return detail::take(out);
+    }
+
+    /** One read-only SELECT; rows as one JSON document. */
+    std::string query_json(std::string_view sql) const {
+        store_bytes out{};
+        detail::check(store_workspace_query(h_.get(), detail::ptr(sql), sql.size(), &out));
+        return detail::take(out);
+    }
+
+    /** Commits to the journal and workspace:<name>/summary, removes the files; returns the aggregate JSON. */
+    std::string commit() const {
+        store_bytes out{};
+        detail::check(store_workspace_commit(h_.get(), &out));
+        return detail::take(out);
+    }
+
+    /** Closes and deletes the files (idempotent). */
+    void discard() const { detail::check(store_workspace_discard(h_.get())); }
+
+    /** Writes buffered entries and closes, keeping the file for recovery (idempotent). */
+    void close() const { detail::check(store_workspace_close(h_.get())); }
+
+    /** The workspace name. */
+    std::string name() const {
+        store_bytes out{};
+        detail::check(store_workspace_name(h_.get(), &out));
+        return detail::take(out);
+    }
+
+    /** <stateDir>/<name>.duckdb. */
+    std::string database_path() const {
+        store_bytes out{};
+        detail::check(store_workspace_database_path(h_.get(), &out));
+        return detail::take(out);
+    }
+
+    /** The raw handle, for calling the C API directly. */
+    store_workspace *raw() const noexcept { return h_.get(); }
+
+private:
+    explicit workspace(store_workspace *raw) : h_(raw) {}
+
+    detail::handle<store_workspace, store_workspace_free> h_;
+};
+
 /** go-store ExportParquet(trainingDir, outputDir): train/valid/test.jsonl chats to outputDir/<split>.parquet. */
 inline uint64_t export_training_parquet(std::string_view training_dir, std::string_view output_dir) {
     uint64_t rows = 0;

@@ -294,3 +294,11 @@ impl QueryRows {
         Some(self.columns.iter().zip(row).map(|(c, v)| (c.name.clone(), v.clone())).collect())
     }
 }
+
+/// Refuses anything but one plain SELECT (workspace queries).
+pub(crate) fn gate_read_only(stmt: &Prepared) -> Result<()> {
+    if stmt.statement_type() != ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_SELECT {
+        return Err(Error::new(ErrorKind::Query, "a workspace query must be a single read-only SELECT statement"));
+    }
+    Ok(())
+}

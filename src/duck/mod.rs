@@ -11,6 +11,7 @@ mod raw;
 mod rows;
 mod scoring;
 mod training;
+pub(crate) mod workspace;
 
 pub use analytics::{ColumnInfo, DuckDb, QueryRows, DUCKDB_MEMORY};
 pub use params::DuckParam;
@@ -18,6 +19,7 @@ pub use parquet::ParquetCompression;
 pub use scoring::{
     ExpansionPromptRow, GoldenSetRow, COUNTED_TABLES, TABLE_CHECKPOINT_SCORES, TABLE_PROBE_RESULTS, TABLE_SCORING_RESULTS,
 };
+pub use workspace::{set_commit_hook, Workspace, FLUSH_BYTES, FLUSH_ROWS};
 pub use training::{
     export_training_parquet, export_training_split_parquet, parse_training_line, ChatMessage, ParquetRow, TRAINING_SPLITS,
 };

@@ -365,13 +365,50 @@ impl Appender {
     /// Appends one row of text values.
     pub(crate) fn row(&mut self, values: &[&str]) -> Result<()> {
         for v in values {
-            // SAFETY: live appender; DuckDB copies the bytes.
-            let state = unsafe { ffi::duckdb_append_varchar_length(self.0, v.as_ptr().cast(), v.len() as u64) };
-            self.check(state, "append value")?;
+            self.text(v)?;
         }
+        self.end_row()
+    }
+
+    /// Restricts appended rows to `columns`; the others take their
+    /// defaults (a sequence's `nextval`, for instance).
+    pub(crate) fn columns(&mut self, columns: &[&str]) -> Result<()> {
+        for column in columns {
+            let c = c_string("column", column)?;
+            // SAFETY: live appender; DuckDB copies the name.
+            let state = unsafe { ffi::duckdb_appender_add_column(self.0, c.as_ptr()) };
+            self.check(state, "choose appender column")?;
+        }
+        Ok(())
+    }
+
+    /// Appends one text value to the current row.
+    pub(crate) fn text(&mut self, v: &str) -> Result<()> {
+        // SAFETY: live appender; DuckDB copies the bytes.
+        let state = unsafe { ffi::duckdb_append_varchar_length(self.0, v.as_ptr().cast(), v.len() as u64) };
+        self.check(state, "append value")
+    }
+
+    /// Appends one BIGINT value to the current row.
+    pub(crate) fn int(&mut self, v: i64) -> Result<()> {
+        // SAFETY: live appender.
+        let state = unsafe { ffi::duckdb_append_int64(self.0, v) };
+        self.check(state, "append value")
+    }
+
+    /// Ends the current row.
+    pub(crate) fn end_row(&mut self) -> Result<()> {
         // SAFETY: live appender.
         let state = unsafe { ffi::duckdb_appender_end_row(self.0) };
         self.check(state, "end row")
+    }
+
+    /// Writes the buffered rows to the table (committed on return); the
+    /// appender stays usable.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        // SAFETY: live appender.
+        let state = unsafe { ffi::duckdb_appender_flush(self.0) };
+        self.check(state, "flush appender")
     }
 
     /// Writes buffered rows; errors (constraint violations) surface here.
@@ -393,3 +430,7 @@ impl Drop for Appender {
         }
     }
 }
+
+// SAFETY: an appender may move between threads with its connection; its
+// owner keeps both behind one mutex.
+unsafe impl Send for Appender {}

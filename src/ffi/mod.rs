@@ -28,6 +28,8 @@ mod sized;
 mod txn;
 mod types;
 mod version;
+#[cfg(feature = "duckdb")]
+mod workspace;
 
 pub use boundary::*;
 pub use db::*;
@@ -44,3 +46,5 @@ pub use scope::*;
 pub use txn::*;
 pub use types::*;
 pub use version::*;
+#[cfg(feature = "duckdb")]
+pub use workspace::*;

@@ -36,6 +36,9 @@ pub(crate) struct Inner {
     /// The temp copy of a medium-backed database, written back at close.
     backing: Option<crate::media::MediumBacking>,
     purge: Mutex<Option<Purger>>,
+    /// The open-time orphan workspace scan (runs on its own thread).
+    #[cfg(feature = "duckdb")]
+    pub(crate) orphan_scan: crate::duck::workspace::OpenScan,
 }
 
 impl Inner {
@@ -128,8 +131,12 @@ impl Store {
             close_lock: Mutex::new(()),
             backing,
             purge: Mutex::new(None),
+            #[cfg(feature = "duckdb")]
+            orphan_scan: Default::default(),
         });
         *inner.purge.lock() = Some(Purger::start(Arc::downgrade(&inner), interval));
+        #[cfg(feature = "duckdb")]
+        crate::duck::workspace::OpenScan::start(&inner);
         Ok(Store { inner })
     }
 

@@ -123,6 +123,7 @@ namespace Dappco.Store.Tests
             JournalTests.Register(runner);
             MediumTests.Register(runner);
             DuckDbTests.Register(runner);
+            WorkspaceTests.Register(runner);
             return runner.Run();
         }
 

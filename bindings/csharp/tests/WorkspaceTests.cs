@@ -1,0 +1,100 @@
+// Workspaces from C#: put, count, aggregate, query, commit into the journal
+// and summary, close and recovery, and the error paths.
+
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Dappco.Store;
+
+namespace Dappco.Store.Tests
+{
+    internal static class WorkspaceTests
+    {
+        public static void Register(Runner r)
+        {
+            r.Add("workspace: put, aggregate, query, commit", PutAndCommit);
+            r.Add("workspace: close, recover, errors", CloseAndRecover);
+        }
+
+        private static Store OpenIn(string dir)
+        {
+            return Store.Open(new StoreOptions
+            {
+                DatabasePath = Path.Combine(dir, "store.db"),
+                WorkspaceStateDirectory = Path.Combine(dir, "state"),
+            });
+        }
+
+        private static string TempDir()
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "store-ws-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+
+        private static void PutAndCommit()
+        {
+            string dir = TempDir();
+            try
+            {
+                using (Store store = OpenIn(dir))
+                using (Workspace ws = Workspace.Create(store, "scores"))
+                {
+                    Assert.Equal("scores", ws.Name, "name");
+                    Assert.Equal(Path.Combine(dir, "state", "scores.duckdb"), ws.DatabasePath, "path");
+                    ws.Put("like", "{\"user\":\"@alice\"}");
+                    ws.Put("like", "");
+                    ws.Put("profile_match", "{\"score\":0.5}");
+                    Assert.Equal(3L, ws.Count(), "count");
+                    Assert.Equal(2L, ws.Aggregate()["like"], "aggregate like");
+                    DuckRows rows = ws.Query("SELECT kind, count(*) AS n FROM entries GROUP BY 1 ORDER BY 1");
+                    Assert.Equal(2L, (long)rows.RowMap(0)["n"], "query count");
+                    Dictionary<string, long> done = ws.Commit();
+                    Assert.Equal(1L, done["profile_match"], "commit result");
+                    Assert.True(!File.Exists(ws.DatabasePath), "file removed");
+                    Assert.Equal("{\"like\":2,\"profile_match\":1}", store.Get("workspace:scores", "summary"), "summary");
+                    Assert.Fails<StoreClosedException>(StoreStatus.Closed, "workspace is closed", () => ws.Put("like", "{}"), "put after commit");
+                }
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        private static void CloseAndRecover()
+        {
+            string dir = TempDir();
+            try
+            {
+                using (Store store = OpenIn(dir))
+                {
+                    using (Workspace ws = Workspace.Create(store, "kept"))
+                    {
+                        ws.Put("row", "{\"i\":1}");
+                        ws.Close();
+                        Assert.True(File.Exists(ws.DatabasePath), "close keeps the file");
+                    }
+                    Assert.Fails<StoreInvalidArgumentException>(StoreStatus.InvalidArgument, "path separator",
+                        () => Workspace.Create(store, "a/b"), "bad name");
+                    Assert.Fails<StoreInvalidArgumentException>(StoreStatus.InvalidArgument, "already exists",
+                        () => Workspace.Create(store, "kept"), "existing file");
+                    List<Workspace> orphans = Workspace.RecoverOrphans(store);
+                    Assert.Equal(1, orphans.Count, "one orphan");
+                    Assert.Equal("kept", orphans[0].Name, "orphan name");
+                    Assert.Equal(1L, orphans[0].Aggregate()["row"], "orphan aggregate");
+                    using (Workspace ws = Workspace.Create(store, "bad"))
+                        Assert.Fails<StoreQueryException>(StoreStatus.Query, "read-only",
+                            () => ws.Query("DELETE FROM workspace_entries"), "write refused");
+                    orphans[0].Discard();
+                    orphans[0].Dispose();
+                    Assert.True(!File.Exists(Path.Combine(dir, "state", "kept.duckdb")), "discard deletes");
+                }
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// Tests of the C++ workspace wrapper (store::workspace in bindings/c/store.hpp),
+// run under ASan and UBSan. Exits non-zero on any failure.
+
+#include <store.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond, what)                                                                      \
+    do {                                                                                       \
+        checks++;                                                                              \
+        if (!(cond)) {                                                                         \
+            failures++;                                                                        \
+            std::fprintf(stderr, "%s:%d: FAILED: %s (%s)\n", __FILE__, __LINE__, what, #cond); \
+        }                                                                                      \
+    } while (0)
+
+template <class F>
+static void expect_error(store_status status, F &&f, const char *what, const char *fragment) {
+    checks++;
+    try {
+        f();
+    } catch (const store::error &e) {
+        if (e.status() != status || std::strstr(e.what(), fragment) == nullptr) {
+            failures++;
+            std::fprintf(stderr, "FAILED: %s: got %s \"%s\"\n", what, e.status_name(), e.what());
+        }
+        return;
+    }
+    failures++;
+    std::fprintf(stderr, "FAILED: %s: nothing thrown\n", what);
+}
+
+static bool exists(const std::string &path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0;
+}
+
+int main() {
+    char tmpl[] = "/tmp/store-ws-cpp-XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    store::options opts;
+    opts.workspace_state_directory = dir + "/state";
+    {
+        auto db = store::db::open(dir + "/store.db", opts);
+        {
+            auto ws = store::workspace::create(db, "scores");
+            CHECK(ws.name() == "scores", "name");
+            CHECK(ws.database_path() == dir + "/state/scores.duckdb", "path");
+            CHECK(exists(ws.database_path()), "file created");
+            ws.put("like", R"({"user":"@alice"})");
+            ws.put("like");
+            ws.put("profile_match", R"({"score":0.5})");
+            CHECK(ws.count() == 3, "count");
+            CHECK(ws.aggregate_json() == R"({"like":2,"profile_match":1})", "aggregate");
+            CHECK(ws.query_json("SELECT count(*) AS n FROM entries") ==
+                      R"({"columns":[{"name":"n","type":"BIGINT"}],"rows":[[3]]})",
+                  "query");
+            expect_error(STORE_QUERY, [&] { ws.query_json("DELETE FROM workspace_entries"); }, "write refused", "read-only");
+            expect_error(STORE_INVALID_ARGUMENT, [&] { ws.put("", "{}"); }, "empty kind", "kind is empty");
+            CHECK(ws.commit() == R"({"like":2,"profile_match":1})", "commit");
+            CHECK(!exists(dir + "/state/scores.duckdb"), "file removed");
+            CHECK(db.get("workspace:scores", "summary") == R"({"like":2,"profile_match":1})", "summary");
+            expect_error(STORE_CLOSED, [&] { ws.put("like"); }, "after commit", "workspace is closed");
+        }
+        {
+            auto kept = store::workspace::create(db, "kept");
+            kept.put("row", R"({"i":1})");
+            kept.close();
+        }
+        expect_error(STORE_INVALID_ARGUMENT, [&] { store::workspace::create(db, "kept"); }, "exists", "already exists");
+        auto orphans = store::workspace::recover_orphans(db);
+        CHECK(orphans.size() == 1, "one orphan");
+        if (orphans.size() == 1) {
+            CHECK(orphans[0].name() == "kept", "orphan name");
+            CHECK(orphans[0].aggregate_json() == R"({"row":1})", "orphan aggregate");
+            orphans[0].discard();
+            CHECK(!exists(dir + "/state/kept.duckdb"), "discarded");
+        }
+    }
+    std::string cmd = "rm -rf '" + dir + "'";
+    if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());
+    std::printf("workspace C++: %d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}

@@ -74,7 +74,10 @@ test:
 	@MAKE="$(MAKE)" sh scripts/test-summary.sh $(TEST_SUITES)
 
 test-rust:
-	sh scripts/cargo-checkout.sh $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
+	@# Doc tests are linked by rustdoc, which ignores build.rs's rpath for the
+	@# prebuilt libduckdb.so; the loader path covers them.
+	LD_LIBRARY_PATH=$(DUCKDB_LIB_DIR)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
+		sh scripts/cargo-checkout.sh $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
 
 clean:
 	rm -rf $(BUILD)

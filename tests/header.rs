@@ -2,7 +2,10 @@
 //! `src/ffi` during the build, so the ABI users compile against never drifts
 //! from the library they link.
 
+/// The checked-in header is generated with the default features (DuckDB
+/// included); a KV-only build generates a header without the DuckDB calls.
 #[test]
+#[cfg_attr(not(feature = "duckdb"), ignore = "include/store.h is generated with the default features")]
 fn checked_in_header_matches_generated() {
     let generated_path = env!("STORE_GENERATED_HEADER");
     let checked_in_path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/store.h");

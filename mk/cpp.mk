@@ -11,7 +11,7 @@ CPP_LINK := -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR)
 
 .PHONY: test-cpp
 
-$(CPP_OUT)/store_test: tests/cpp/store_test.cpp bindings/c/store.hpp include/store.h | build
+$(CPP_OUT)/store_test: tests/cpp/store_test.cpp tests/cpp/check.hpp bindings/c/store.hpp include/store.h | build
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
 

@@ -87,11 +87,11 @@ test-duck-c: build $(DUCK_C_BUILD)/plain/test_duck $(DUCK_C_BUILD)/asan/test_duc
 
 # ---- C++ test and the analytics examples -----------------------------------
 
-$(BUILD)/cpp/duck_test: tests/cpp/duck_test.cpp bindings/c/store.hpp include/store.h | build
+$(BUILD)/cpp/duck_test: tests/cpp/duck_test.cpp tests/cpp/check.hpp bindings/c/store.hpp include/store.h | build
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
 
-$(BUILD)/cpp/workspace_test: tests/cpp/workspace_test.cpp bindings/c/store.hpp include/store.h | build
+$(BUILD)/cpp/workspace_test: tests/cpp/workspace_test.cpp tests/cpp/check.hpp bindings/c/store.hpp include/store.h | build
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
 

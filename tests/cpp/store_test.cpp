@@ -1,7 +1,7 @@
 // Tests of the C++ wrapper (bindings/c/store.hpp), run under ASan and UBSan.
 // Each CHECK prints what failed; the program exits non-zero on any failure.
 
-#include <store.hpp>
+#include "check.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,36 +16,6 @@
 
 using namespace std::chrono_literals;
 using namespace std::string_literals;
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, what)                                                                 \
-    do {                                                                                  \
-        checks++;                                                                         \
-        if (!(cond)) {                                                                    \
-            failures++;                                                                   \
-            std::fprintf(stderr, "%s:%d: FAILED: %s (%s)\n", __FILE__, __LINE__, what, #cond); \
-        }                                                                                 \
-    } while (0)
-
-// Runs f and checks that it throws store::error with `status`.
-template <class F>
-static void expect_error(store_status status, F &&f, const char *what, const char *fragment = "") {
-    checks++;
-    try {
-        f();
-    } catch (const store::error &e) {
-        if (e.status() != status || std::strstr(e.what(), fragment) == nullptr) {
-            failures++;
-            std::fprintf(stderr, "FAILED: %s: got %s \"%s\", wanted %s containing \"%s\"\n", what, e.status_name(),
-                         e.what(), store_status_str(status), fragment);
-        }
-        return;
-    }
-    failures++;
-    std::fprintf(stderr, "FAILED: %s: nothing thrown, wanted %s\n", what, store_status_str(status));
-}
 
 static std::vector<std::string> keys(const std::vector<std::pair<std::string, std::string>> &rows) {
     std::vector<std::string> out;

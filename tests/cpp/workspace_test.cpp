@@ -1,7 +1,7 @@
 // Tests of the C++ workspace wrapper (store::workspace in bindings/c/store.hpp),
 // run under ASan and UBSan. Exits non-zero on any failure.
 
-#include <store.hpp>
+#include "check.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,34 +9,6 @@
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, what)                                                                      \
-    do {                                                                                       \
-        checks++;                                                                              \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            std::fprintf(stderr, "%s:%d: FAILED: %s (%s)\n", __FILE__, __LINE__, what, #cond); \
-        }                                                                                      \
-    } while (0)
-
-template <class F>
-static void expect_error(store_status status, F &&f, const char *what, const char *fragment) {
-    checks++;
-    try {
-        f();
-    } catch (const store::error &e) {
-        if (e.status() != status || std::strstr(e.what(), fragment) == nullptr) {
-            failures++;
-            std::fprintf(stderr, "FAILED: %s: got %s \"%s\"\n", what, e.status_name(), e.what());
-        }
-        return;
-    }
-    failures++;
-    std::fprintf(stderr, "FAILED: %s: nothing thrown\n", what);
-}
 
 static bool exists(const std::string &path) {
     struct stat st;

@@ -12,7 +12,7 @@
 
 TEST_SUITES += test-media-cpp test-line-protocol
 
-$(CPP_OUT)/media_test: tests/cpp/media_test.cpp bindings/c/store.hpp include/store.h | build
+$(CPP_OUT)/media_test: tests/cpp/media_test.cpp tests/cpp/check.hpp bindings/c/store.hpp include/store.h | build
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_STRICT) $(CXX_SANITIZE) -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
 

@@ -2,7 +2,7 @@
 // database (copied in at open, written back at close, go-store's failure
 // handling) and export_line_protocol. Run under ASan and UBSan.
 
-#include <store.hpp>
+#include "check.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -10,33 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, what)                                                                  \
-    do {                                                                                   \
-        checks++;                                                                          \
-        if (!(cond)) {                                                                     \
-            failures++;                                                                    \
-            std::fprintf(stderr, "%s:%d: FAILED: %s (%s)\n", __FILE__, __LINE__, what, #cond); \
-        }                                                                                  \
-    } while (0)
-
-template <class F>
-static void expect_error(store_status status, const char *fragment, F &&f, const char *what) {
-    checks++;
-    try {
-        f();
-    } catch (const store::error &e) {
-        if (e.status() == status && std::strstr(e.what(), fragment) != nullptr) return;
-        std::fprintf(stderr, "FAILED: %s: got %s \"%s\"\n", what, e.status_name(), e.what());
-        failures++;
-        return;
-    }
-    std::fprintf(stderr, "FAILED: %s: nothing thrown\n", what);
-    failures++;
-}
 
 // An in-memory medium; writes can be made to fail.
 class memory_medium : public store::medium_interface {
@@ -97,10 +70,9 @@ static void test_write_back_failure() {
     auto db = store::db::open("app.db", medium);
     db.set("g", "k", "v");
     medium->fail_writes = true;
-    expect_error(STORE_IO, "store.Close: sync medium-backed database: remote storage unavailable", [&] { db.close(); },
-                 "close with a failing medium");
+    expect_error(STORE_IO, [&] { db.close(); }, "close with a failing medium", "store.Close: sync medium-backed database: remote storage unavailable");
     CHECK(!db.is_closed(), "still closing");
-    expect_error(STORE_CLOSED, "store is closed", [&] { db.get("g", "k"); }, "get while closing");
+    expect_error(STORE_CLOSED, [&] { db.get("g", "k"); }, "get while closing", "store is closed");
     medium->fail_writes = false;
     db.close();
     CHECK(db.is_closed(), "closed after retry");
@@ -108,7 +80,7 @@ static void test_write_back_failure() {
 
 static void test_open_failure_releases() {
     auto medium = std::make_shared<memory_medium>();
-    expect_error(STORE_INVALID_ARGUMENT, "database path is empty", [&] { store::db::open("", medium); }, "empty path");
+    expect_error(STORE_INVALID_ARGUMENT, [&] { store::db::open("", medium); }, "empty path", "database path is empty");
     CHECK(medium.use_count() == 1, "released after a failed open");
     auto memory = store::db::open(":memory:", medium);
     memory.set("g", "k", "v");
@@ -120,8 +92,7 @@ static void test_line_protocol() {
     CHECK(store::export_line_protocol(R"([{"measurement":"m","tags":{"t":"a=b"},"fields":{"x":1.5},"committed_at":2}])") ==
               "m,t=a\\=b x=1.5 2000000\n",
           "line protocol");
-    expect_error(STORE_INVALID_ARGUMENT, "no field", [] { store::export_line_protocol(R"([{"measurement":"m","fields":{}}])"); },
-                 "row without fields");
+    expect_error(STORE_INVALID_ARGUMENT, [] { store::export_line_protocol(R"([{"measurement":"m","fields":{}}])"); }, "row without fields", "no field");
 }
 
 int main() {

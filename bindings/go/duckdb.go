@@ -38,6 +38,9 @@ type DuckDB struct {
 	mu   sync.RWMutex
 	h    duckHandle
 	path string
+
+	sqlOnce sync.Once
+	sqlDB   *sql.DB // Conn's database/sql view, made on first use
 }
 
 // GoldenSetRow is one row of golden_set.
@@ -98,6 +101,7 @@ func (db *DuckDB) Close() error {
 	if db == nil {
 		return nil
 	}
+	db.closeConn()
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.h == nil {
@@ -344,24 +348,48 @@ type column struct {
 	Type string `json:"type"`
 }
 
-// decodeRows converts the library's JSON document into row maps.
-func decodeDuckRows(doc []byte) ([]map[string]any, error) {
+// duckTable is one query result in column order.
+type duckTable struct {
+	columns []column
+	rows    [][]any
+}
+
+// decodeDuckTable converts the library's JSON document into typed values
+// in column order (see QueryRows for the Go type of each DuckDB type).
+func decodeDuckTable(op string, doc []byte) (duckTable, error) {
 	var parsed struct {
 		Columns []column            `json:"columns"`
 		Rows    [][]json.RawMessage `json:"rows"`
 	}
 	if err := json.Unmarshal(doc, &parsed); err != nil {
-		return nil, fmt.Errorf("store.DuckDB.QueryRows: decode rows: %w", err)
+		return duckTable{}, fmt.Errorf("%s: decode rows: %w", op, err)
 	}
-	rows := make([]map[string]any, len(parsed.Rows))
+	rows := make([][]any, len(parsed.Rows))
 	for i, raw := range parsed.Rows {
-		row := make(map[string]any, len(parsed.Columns))
+		row := make([]any, len(parsed.Columns))
 		for j, c := range parsed.Columns {
 			v, err := convert(c.Type, raw[j])
 			if err != nil {
-				return nil, fmt.Errorf("store.DuckDB.QueryRows: column %s: %w", c.Name, err)
+				return duckTable{}, fmt.Errorf("%s: column %s: %w", op, c.Name, err)
 			}
-			row[c.Name] = v
+			row[j] = v
+		}
+		rows[i] = row
+	}
+	return duckTable{columns: parsed.Columns, rows: rows}, nil
+}
+
+// decodeDuckRows converts the library's JSON document into row maps.
+func decodeDuckRows(doc []byte) ([]map[string]any, error) {
+	table, err := decodeDuckTable("store.DuckDB.QueryRows", doc)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]map[string]any, len(table.rows))
+	for i, values := range table.rows {
+		row := make(map[string]any, len(table.columns))
+		for j, c := range table.columns {
+			row[c.Name] = values[j]
 		}
 		rows[i] = row
 	}

@@ -112,7 +112,9 @@ func (m *memoryMedium) Write(path, content string) error {
 	return nil
 }
 
-func (m *memoryMedium) WriteMode(path, content string, _ fs.FileMode) error { return m.Write(path, content) }
+func (m *memoryMedium) WriteMode(path, content string, _ fs.FileMode) error {
+	return m.Write(path, content)
+}
 
 func (m *memoryMedium) EnsureDir(path string) error {
 	m.mu.Lock()
@@ -196,11 +198,13 @@ func (m *memoryMedium) Open(path string) (fs.File, error) {
 	return memFile{bytes.NewReader([]byte(content)), memInfo{name: path, size: int64(len(content))}}, nil
 }
 
-func (m *memoryMedium) Create(path string) (io.WriteCloser, error) { return &memWriter{m: m, path: path}, nil }
+func (m *memoryMedium) Create(path string) (io.WriteCloser, error) {
+	return &memWriter{m: m, path: path}, nil
+}
 func (m *memoryMedium) Append(path string) (io.WriteCloser, error) {
 	return &memWriter{m: m, path: path, append: true}, nil
 }
-func (m *memoryMedium) ReadStream(path string) (io.ReadCloser, error) { return m.Open(path) }
+func (m *memoryMedium) ReadStream(path string) (io.ReadCloser, error)   { return m.Open(path) }
 func (m *memoryMedium) WriteStream(path string) (io.WriteCloser, error) { return m.Create(path) }
 
 func (m *memoryMedium) Exists(path string) bool {

@@ -8,35 +8,8 @@ package apisurface
 
 import (
 	store "dappco.re/go/store"
-	"database/sql"
 	"io"
 )
-
-var _ *store.Workspace
-
-var _ func(*store.Store, string) (*store.Workspace, error) = (*store.Store).NewWorkspace
-
-var _ func(*store.Workspace) string = (*store.Workspace).Name
-
-var _ func(*store.Workspace) string = (*store.Workspace).DatabasePath
-
-var _ func(*store.Workspace, string, map[string]any) error = (*store.Workspace).Put
-
-var _ func(*store.Workspace) (int, error) = (*store.Workspace).Count
-
-var _ func(*store.Workspace) map[string]any = (*store.Workspace).Aggregate
-
-var _ func(*store.Workspace) (map[string]any, error) = (*store.Workspace).Commit
-
-var _ func(*store.Workspace) = (*store.Workspace).Discard
-
-var _ func(*store.Workspace) error = (*store.Workspace).Close
-
-var _ func(*store.Workspace, string) ([]map[string]any, error) = (*store.Workspace).Query
-
-var _ func(*store.Store, string) []*store.Workspace = (*store.Store).RecoverOrphans
-
-var _ func(*store.DuckDB) *sql.DB = (*store.DuckDB).Conn
 
 func underlyingScpFunc[T ~func(remote, local string) error]() {}
 

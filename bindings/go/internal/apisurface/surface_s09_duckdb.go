@@ -6,6 +6,7 @@ package apisurface
 
 import (
 	store "dappco.re/go/store"
+	"database/sql"
 )
 
 var _ *store.DuckDB
@@ -71,6 +72,8 @@ var _ func(string) (*store.DuckDB, error) = store.OpenDuckDBReadWrite
 var _ func(*store.DuckDB) error = (*store.DuckDB).Close
 
 var _ func(*store.DuckDB) string = (*store.DuckDB).Path
+
+var _ func(*store.DuckDB) *sql.DB = (*store.DuckDB).Conn
 
 var _ func(*store.DuckDB, string, ...any) error = (*store.DuckDB).Exec
 

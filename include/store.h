@@ -1910,6 +1910,18 @@ enum store_status store_workspace_database_path(const struct store_workspace *ws
 enum store_status store_recover_orphans(const struct store_db *db, const uint8_t *dir, size_t dir_len, struct store_workspace ***out, size_t *out_len);
 
 /**
+ * Blocks until the orphan scan that opening the store started has
+ * finished (returns at once when there was none, it is done, or the store
+ * is closed). Opening never waits for it; call this for go-store's
+ * behaviour of caching the orphans during open, e.g. before removing the
+ * state directory: `store_recover_orphans` on the state directory then
+ * returns what the scan found even if the files are gone.
+ * Ownership: `db` is borrowed. Thread: any thread; may block for as long
+ * as reading the orphan files takes.
+ */
+enum store_status store_wait_for_orphan_scan(const struct store_db *db);
+
+/**
  * Frees an array from `store_recover_orphans` (not the handles in it).
  * NULL is ignored; `len` must be the length that call wrote.
  * Ownership: takes the array back (the handles stay the caller's).

@@ -340,3 +340,40 @@ fn open_time_scan_feeds_recover_orphans_and_never_double_opens() {
     first[0].close().unwrap();
     assert_eq!(again.recover_orphans("").len(), 1);
 }
+
+/// go-store caches the orphans while opening; ours scans off the opening
+/// thread, and `wait_for_orphan_scan` gives the same guarantee on request:
+/// the orphans come back with their aggregate after the directory is gone.
+#[test]
+fn orphans_found_at_open_survive_removal_of_the_state_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = open(dir.path());
+        for name in ["a", "b"] {
+            let ws = s.new_workspace(name).unwrap();
+            ws.put("seen", &Map::new()).unwrap();
+            ws.put("seen", &Map::new()).unwrap();
+            ws.close().unwrap();
+        }
+    }
+    let s = open(dir.path());
+    s.wait_for_orphan_scan();
+    s.wait_for_orphan_scan(); // waiting again returns at once
+    fs::remove_dir_all(state(dir.path())).unwrap();
+    let orphans = s.recover_orphans("");
+    let names: Vec<&str> = orphans.iter().map(|w| w.name()).collect();
+    assert_eq!(names, ["a", "b"]);
+    for ws in &orphans {
+        assert_eq!(Value::Object(ws.aggregate()), json!({"seen": 2}));
+    }
+    // The cache is handed out once.
+    assert!(s.recover_orphans("").is_empty());
+}
+
+#[test]
+fn waiting_without_a_state_directory_returns_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path());
+    s.wait_for_orphan_scan();
+    assert!(s.recover_orphans("").is_empty());
+}

@@ -977,6 +977,13 @@ public:
         return workspace(raw);
     }
 
+    /**
+     * Blocks until the orphan scan that opening the store started has finished
+     * (opening never waits for it); afterwards recover_orphans(store) returns what
+     * the scan found even if the state directory was removed meanwhile.
+     */
+    static void wait_for_orphan_scan(const db &store) { detail::check(store_wait_for_orphan_scan(store.raw())); }
+
     /** The uncommitted workspaces in dir ("" = the state directory; go-store RecoverOrphans). */
     static std::vector<workspace> recover_orphans(const db &store, std::string_view dir = {}) {
         store_workspace **list = nullptr;

@@ -47,6 +47,8 @@ func cWorkspaceDiscard(h wsHandle) error { return resultErr(C.go_workspace_disca
 
 func cWorkspaceFree(h wsHandle) { C.go_workspace_free(h) }
 
+func cWaitForOrphanScan(db unsafe.Pointer) error { return resultErr(C.go_wait_for_orphan_scan(db)) }
+
 // cRecoverOrphans returns new handles, each owned by the caller.
 func cRecoverOrphans(db unsafe.Pointer, dir string) ([]wsHandle, error) {
 	r := C.go_recover_orphans(db, dir)

@@ -69,6 +69,21 @@ func (s *Store) RecoverOrphans(stateDirectory string) []*Workspace {
 	return out
 }
 
+// WaitForOrphanScan blocks until the scan for orphaned workspaces that New
+// started has finished. New never waits for it (reading large orphans takes
+// seconds); RecoverOrphans("") waits for it anyway. go-store scans inside
+// New: call this after New for the same guarantee, e.g. before removing the
+// state directory — RecoverOrphans("") then returns what the scan found,
+// with its aggregate, even if the files are gone. Returns at once when
+// there was no scan, it finished, or the store is closed.
+func (s *Store) WaitForOrphanScan() {
+	if s == nil || s.db == nil {
+		return
+	}
+	_ = cWaitForOrphanScan(s.db)
+	runtime.KeepAlive(s)
+}
+
 // baseName is the workspace name of "<dir>/<name>.duckdb".
 func baseName(path string) string {
 	i := len(path)

@@ -53,6 +53,8 @@ static go_res go_workspace_discard(void *ws) { return go_status(store_workspace_
 
 static void go_workspace_free(void *ws) { store_workspace_free((store_workspace *)ws); }
 
+static go_res go_wait_for_orphan_scan(void *db) { return go_status(store_wait_for_orphan_scan((store_db *)db)); }
+
 static go_orphans_res go_recover_orphans(void *db, _GoString_ dir) {
 	go_orphans_res r = { 0 };
 	r.status = store_recover_orphans((store_db *)db, GS(dir), &r.list, &r.len);

@@ -315,3 +315,117 @@ func BenchmarkWorkspaceAggregate(b *testing.B) {
 		}
 	}
 }
+
+// leaveOrphan closes a store that leaves one workspace of the given kinds
+// behind in dir.
+func leaveOrphan(t *testing.T, dir, name string, kinds ...string) {
+	t.Helper()
+	first, err := New(filepath.Join(t.TempDir(), "first.db"), WithWorkspaceStateDirectory(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := first.NewWorkspace(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range kinds {
+		mustPut(t, w, kind, nil)
+	}
+	_ = w.Close()
+	_ = first.Close()
+}
+
+// go-store caches orphans inside New; ours scans off the opening thread and
+// WaitForOrphanScan gives the same guarantee (documented difference).
+func TestWorkspace_New_Good_CachesOrphansDuringConstruction(t *testing.T) {
+	dir := stateDir(t)
+	leaveOrphan(t, dir, "cached", "like", "like")
+	s := newWorkspaceStore(t, dir)
+	s.WaitForOrphanScan()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	orphans := s.RecoverOrphans("")
+	if len(orphans) != 1 || orphans[0].Name() != "cached" || !reflect.DeepEqual(orphans[0].Aggregate(), map[string]any{"like": 2}) {
+		t.Fatalf("orphans = %v", orphans)
+	}
+}
+
+func TestWorkspace_NewConfigured_Good_CachesOrphansFromConfiguredStateDirectory(t *testing.T) {
+	dir := stateDir(t)
+	leaveOrphan(t, dir, "configured", "x")
+	s, err := NewConfigured(StoreConfig{DatabasePath: filepath.Join(t.TempDir(), "c.db"), WorkspaceStateDirectory: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.WaitForOrphanScan()
+	_ = os.RemoveAll(dir)
+	orphans := s.RecoverOrphans(dir)
+	if len(orphans) != 1 || orphans[0].Name() != "configured" || !reflect.DeepEqual(orphans[0].Aggregate(), map[string]any{"x": 1}) {
+		t.Fatalf("orphans = %v", orphans)
+	}
+}
+
+func TestWorkspace_RecoverOrphans_Good_TrailingSlashUsesCache(t *testing.T) {
+	dir := stateDir(t)
+	leaveOrphan(t, dir, "slashed", "y")
+	s := newWorkspaceStore(t, dir)
+	s.WaitForOrphanScan()
+	_ = os.RemoveAll(dir)
+	orphans := s.RecoverOrphans(dir + "/")
+	if len(orphans) != 1 || orphans[0].Name() != "slashed" {
+		t.Fatalf("orphans = %v", orphans)
+	}
+}
+
+func TestWorkspace_Close_Good_PreservesOrphansForRecovery(t *testing.T) {
+	dir := stateDir(t)
+	leaveOrphan(t, dir, "survivor", "k")
+	s, err := New(filepath.Join(t.TempDir(), "s.db"), WithWorkspaceStateDirectory(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	next := newWorkspaceStore(t, dir)
+	orphans := next.RecoverOrphans("")
+	if len(orphans) != 1 || orphans[0].Name() != "survivor" {
+		t.Fatalf("orphans after a store Close = %v", orphans)
+	}
+}
+
+func TestWorkspace_Commit_Good_ResultCopiesAggregatedMap(t *testing.T) {
+	s := newWorkspaceStore(t, stateDir(t))
+	w, _ := s.NewWorkspace("copy")
+	mustPut(t, w, "a", map[string]any{"n": 1})
+	got, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got["a"] = 99
+	summary, err := s.Get("workspace:copy", "summary")
+	if err != nil || !strings.Contains(summary, `"a":1`) {
+		t.Fatalf("summary after changing the result = %q, %v", summary, err)
+	}
+}
+
+func TestWorkspace_Discard_Good_Idempotent(t *testing.T) {
+	s := newWorkspaceStore(t, stateDir(t))
+	w, _ := s.NewWorkspace("twice")
+	w.Discard()
+	w.Discard()
+	if _, err := os.Stat(w.DatabasePath()); !os.IsNotExist(err) {
+		t.Fatalf("file after Discard: %v", err)
+	}
+}
+
+func TestWorkspace_WaitForOrphanScan_Ugly_NilClosedAndNoDirectory(t *testing.T) {
+	var nilStore *Store
+	nilStore.WaitForOrphanScan()
+	s := newWorkspaceStore(t, stateDir(t)) // the directory does not exist yet
+	s.WaitForOrphanScan()
+	_ = s.Close()
+	s.WaitForOrphanScan()
+}

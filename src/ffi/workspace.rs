@@ -233,6 +233,22 @@ pub unsafe extern "C" fn store_recover_orphans(
     })
 }
 
+/// Blocks until the orphan scan that opening the store started has
+/// finished (returns at once when there was none, it is done, or the store
+/// is closed). Opening never waits for it; call this for go-store's
+/// behaviour of caching the orphans during open, e.g. before removing the
+/// state directory: `store_recover_orphans` on the state directory then
+/// returns what the scan found even if the files are gone.
+/// Ownership: `db` is borrowed. Thread: any thread; may block for as long
+/// as reading the orphan files takes.
+#[no_mangle]
+pub unsafe extern "C" fn store_wait_for_orphan_scan(db: *const store_db) -> store_status {
+    call(|| {
+        db_ref(db)?.wait_for_orphan_scan();
+        Ok(())
+    })
+}
+
 /// Frees an array from `store_recover_orphans` (not the handles in it).
 /// NULL is ignored; `len` must be the length that call wrote.
 /// Ownership: takes the array back (the handles stay the caller's).

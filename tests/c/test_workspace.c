@@ -114,6 +114,8 @@ static void argument_errors(void) {
     store_workspace *ws = NULL;
     store_bytes v = {0};
     CHECK_ERR(store_workspace_new(NULL, S("x"), &ws), STORE_INVALID_ARGUMENT, "NULL");
+    CHECK_ERR(store_wait_for_orphan_scan(NULL), STORE_INVALID_ARGUMENT, "NULL");
+    CHECK_OK(store_wait_for_orphan_scan(db));
     CHECK_ERR(store_workspace_new(db, S("x"), NULL), STORE_INVALID_ARGUMENT, "out is NULL");
     CHECK_ERR(store_workspace_new(db, S(""), &ws), STORE_INVALID_ARGUMENT, "validate workspace name");
     CHECK_ERR(store_workspace_new(db, S("a/b"), &ws), STORE_INVALID_ARGUMENT, "path separator");

@@ -57,6 +57,22 @@ int main() {
             CHECK(!exists(dir + "/state/kept.duckdb"), "discarded");
         }
     }
+    {
+        // Orphans found by the scan at open outlive the state directory.
+        {
+            auto db = store::db::open(dir + "/store.db", opts);
+            auto left = store::workspace::create(db, "left");
+            left.put("row");
+            left.close();
+        }
+        auto db = store::db::open(dir + "/store.db", opts);
+        store::workspace::wait_for_orphan_scan(db);
+        std::string rm_state = "rm -rf '" + dir + "/state'";
+        CHECK(std::system(rm_state.c_str()) == 0, "state directory removed");
+        auto orphans = store::workspace::recover_orphans(db);
+        CHECK(orphans.size() == 1, "orphan from the scan");
+        if (orphans.size() == 1) CHECK(orphans[0].aggregate_json() == R"({"row":1})", "aggregate kept by the scan");
+    }
     std::string cmd = "rm -rf '" + dir + "'";
     if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());
     std::printf("workspace C++: %d checks, %d failed\n", checks, failures);

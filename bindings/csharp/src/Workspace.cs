@@ -61,6 +61,18 @@ namespace Dappco.Store
         }
 
         /// <summary>
+        /// Blocks until the scan for orphaned workspaces that opening the store
+        /// started has finished (opening never waits for it). Call it for
+        /// go-store's behaviour of caching orphans during open, e.g. before
+        /// removing the state directory: <see cref="RecoverOrphans"/> then
+        /// returns what the scan found even if the files are gone.
+        /// </summary>
+        public static void WaitForOrphanScan(Store store)
+        {
+            StoreException.Check(WorkspaceNative.store_wait_for_orphan_scan(store.Handle));
+        }
+
+        /// <summary>
         /// The uncommitted workspaces in <paramref name="dir"/> ("" = the state
         /// directory; go-store RecoverOrphans). Files whose own id was committed
         /// are deleted, unreadable ones quarantined.
@@ -200,6 +212,8 @@ namespace Dappco.Store
         internal static extern StoreStatus store_workspace_name(WorkspaceHandle ws, out NativeBytes name);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_workspace_database_path(WorkspaceHandle ws, out NativeBytes path);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern StoreStatus store_wait_for_orphan_scan(StoreDbHandle db);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_recover_orphans(StoreDbHandle db, byte[] dir, UIntPtr dirLen, out IntPtr array, out UIntPtr len);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]

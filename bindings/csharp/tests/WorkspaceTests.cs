@@ -14,6 +14,7 @@ namespace Dappco.Store.Tests
         {
             r.Add("workspace: put, aggregate, query, commit", PutAndCommit);
             r.Add("workspace: close, recover, errors", CloseAndRecover);
+            r.Add("workspace: orphans found at open outlive the state directory", ScanAtOpen);
         }
 
         private static Store OpenIn(string dir)
@@ -54,6 +55,36 @@ namespace Dappco.Store.Tests
                     Assert.True(!File.Exists(ws.DatabasePath), "file removed");
                     Assert.Equal("{\"like\":2,\"profile_match\":1}", store.Get("workspace:scores", "summary"), "summary");
                     Assert.Fails<StoreClosedException>(StoreStatus.Closed, "workspace is closed", () => ws.Put("like", "{}"), "put after commit");
+                }
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        private static void ScanAtOpen()
+        {
+            string dir = TempDir();
+            try
+            {
+                using (Store store = OpenIn(dir))
+                using (Workspace ws = Workspace.Create(store, "left"))
+                {
+                    ws.Put("row", "{}");
+                    ws.Put("row", "{}");
+                    ws.Close();
+                }
+                using (Store store = OpenIn(dir))
+                {
+                    Workspace.WaitForOrphanScan(store);
+                    Directory.Delete(Path.Combine(dir, "state"), true);
+                    List<Workspace> orphans = Workspace.RecoverOrphans(store);
+                    Assert.Equal(1, orphans.Count, "one orphan from the scan");
+                    Assert.Equal("left", orphans[0].Name, "orphan name");
+                    Assert.Equal(2L, orphans[0].Aggregate()["row"], "aggregate kept by the scan");
+                    foreach (Workspace o in orphans)
+                        o.Dispose();
                 }
             }
             finally

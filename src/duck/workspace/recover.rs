@@ -29,9 +29,18 @@ pub(crate) struct Orphan {
     aggregate: Map<String, Value>,
 }
 
-/// The open-time scan: its thread until taken, then nothing.
+/// The open-time scan: none, running, or finished with its orphans until
+/// `recover_orphans` takes them.
 #[derive(Default)]
-pub(crate) struct OpenScan(Mutex<Option<JoinHandle<Vec<Orphan>>>>);
+pub(crate) struct OpenScan(Mutex<ScanState>);
+
+#[derive(Default)]
+enum ScanState {
+    #[default]
+    None,
+    Running(JoinHandle<Vec<Orphan>>),
+    Finished(Vec<Orphan>),
+}
 
 impl OpenScan {
     /// Starts the scan of the store's state directory when it exists.
@@ -48,17 +57,41 @@ impl OpenScan {
             }
         });
         if let Ok(handle) = spawned {
-            *inner.orphan_scan.0.lock() = Some(handle);
+            *inner.orphan_scan.0.lock() = ScanState::Running(handle);
+        }
+    }
+
+    /// Blocks until a running scan has finished and keeps its result.
+    /// Concurrent callers wait on the lock while the first one joins.
+    fn wait(&self) {
+        let mut state = self.0.lock();
+        if let ScanState::Running(_) = &*state {
+            let ScanState::Running(handle) = std::mem::take(&mut *state) else { unreachable!() };
+            *state = ScanState::Finished(handle.join().unwrap_or_default());
         }
     }
 
     fn take(&self) -> Option<Vec<Orphan>> {
-        let handle = self.0.lock().take()?;
-        handle.join().ok()
+        self.wait();
+        match std::mem::take(&mut *self.0.lock()) {
+            ScanState::Finished(orphans) => Some(orphans),
+            _ => None,
+        }
     }
 }
 
 impl Store {
+    /// Blocks until the orphan scan that opening the store started has
+    /// finished; returns at once when there was none or it is done. The
+    /// scan runs off the opening thread so that open never waits for large
+    /// workspaces; `recover_orphans("")` waits for it anyway. Call this for
+    /// go-store's behaviour of caching the orphans during open, e.g. before
+    /// removing or moving the state directory: the orphans found are then
+    /// handed back by `recover_orphans` even if their files are gone.
+    pub fn wait_for_orphan_scan(&self) {
+        self.inner.orphan_scan.wait();
+    }
+
     /// The uncommitted workspaces in `dir` (`""` means the state directory),
     /// open and ready to aggregate, commit, discard or close (go-store
     /// `RecoverOrphans`). Files committed before are deleted, unreadable ones

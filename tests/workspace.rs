@@ -377,3 +377,46 @@ fn waiting_without_a_state_directory_returns_at_once() {
     s.wait_for_orphan_scan();
     assert!(s.recover_orphans("").is_empty());
 }
+
+/// Regression: close returned while the open-time scan still held an
+/// orphan, so the next store's recovery skipped it as "open elsewhere".
+#[test]
+fn close_waits_for_the_open_time_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = open(dir.path());
+        let ws = s.new_workspace("kept").unwrap();
+        ws.put("k", &Map::new()).unwrap();
+        ws.close().unwrap();
+    }
+    for round in 0..10 {
+        let s = open(dir.path());
+        s.close().unwrap();
+        let next = open(dir.path());
+        let orphans = next.recover_orphans("");
+        assert_eq!(orphans.len(), 1, "round {round}: the closed store's scan still held the orphan");
+        orphans[0].close().unwrap();
+    }
+}
+
+/// The scan thread may hold the last reference to the store: dropping it
+/// there closes the store without joining itself.
+#[test]
+fn dropping_the_store_during_the_scan_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = open(dir.path());
+        for name in ["a", "b", "c"] {
+            let ws = s.new_workspace(name).unwrap();
+            ws.put("k", &Map::new()).unwrap();
+            ws.close().unwrap();
+        }
+    }
+    for _ in 0..10 {
+        drop(open(dir.path()));
+    }
+    for name in ["a", "b", "c"] {
+        assert!(state(dir.path()).join(format!("{name}.duckdb")).exists(), "{name} survives");
+    }
+    assert!(!state(dir.path()).join("quarantine").exists());
+}

@@ -343,59 +343,6 @@ func encodeArgs(op string, args []any) (string, error) {
 	return string(out), nil
 }
 
-type column struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-}
-
-// duckTable is one query result in column order.
-type duckTable struct {
-	columns []column
-	rows    [][]any
-}
-
-// decodeDuckTable converts the library's JSON document into typed values
-// in column order (see QueryRows for the Go type of each DuckDB type).
-func decodeDuckTable(op string, doc []byte) (duckTable, error) {
-	var parsed struct {
-		Columns []column            `json:"columns"`
-		Rows    [][]json.RawMessage `json:"rows"`
-	}
-	if err := json.Unmarshal(doc, &parsed); err != nil {
-		return duckTable{}, fmt.Errorf("%s: decode rows: %w", op, err)
-	}
-	rows := make([][]any, len(parsed.Rows))
-	for i, raw := range parsed.Rows {
-		row := make([]any, len(parsed.Columns))
-		for j, c := range parsed.Columns {
-			v, err := convert(c.Type, raw[j])
-			if err != nil {
-				return duckTable{}, fmt.Errorf("%s: column %s: %w", op, c.Name, err)
-			}
-			row[j] = v
-		}
-		rows[i] = row
-	}
-	return duckTable{columns: parsed.Columns, rows: rows}, nil
-}
-
-// decodeDuckRows converts the library's JSON document into row maps.
-func decodeDuckRows(doc []byte) ([]map[string]any, error) {
-	table, err := decodeDuckTable("store.DuckDB.QueryRows", doc)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]map[string]any, len(table.rows))
-	for i, values := range table.rows {
-		row := make(map[string]any, len(table.columns))
-		for j, c := range table.columns {
-			row[c.Name] = values[j]
-		}
-		rows[i] = row
-	}
-	return rows, nil
-}
-
 // generic decodes nested JSON with integers as int64 and other numbers as float64.
 func generic(raw json.RawMessage) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(raw))

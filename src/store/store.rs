@@ -72,6 +72,11 @@ impl Inner {
         if let Some(purger) = self.purge.lock().take() {
             purger.stop();
         }
+        // The orphan scan stops after the file it is reading (it checks
+        // between files); wait for it, so that once close returns no thread
+        // of this store holds a workspace file another store may recover.
+        #[cfg(feature = "duckdb")]
+        self.orphan_scan.wait();
         let _serial = self.close_lock.lock();
         if self.state.load(Ordering::Acquire) == CLOSED {
             return Ok(());

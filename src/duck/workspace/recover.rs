@@ -49,23 +49,28 @@ impl OpenScan {
         if !Path::new(&dir).is_dir() {
             return;
         }
+        // The thread holds the store weakly, and strongly only while it asks
+        // the store something, so dropping the last handle closes the store
+        // at once instead of when the scan ends.
         let weak: Weak<Inner> = Arc::downgrade(inner);
-        let spawned = std::thread::Builder::new().name("store-orphan-scan".into()).spawn(move || {
-            match weak.upgrade() {
-                Some(inner) => scan(&Store { inner }, &dir),
-                None => Vec::new(),
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .name("store-orphan-scan".into())
+            .spawn(move || scan(&|| weak.upgrade().map(|inner| Store { inner }), &dir));
         if let Ok(handle) = spawned {
             *inner.orphan_scan.0.lock() = ScanState::Running(handle);
         }
     }
 
     /// Blocks until a running scan has finished and keeps its result.
-    /// Concurrent callers wait on the lock while the first one joins.
-    fn wait(&self) {
+    /// Concurrent callers wait on the lock while the first one joins. On the
+    /// scan thread itself (its store reference can be the last one, so the
+    /// store closes there) it returns at once.
+    pub(crate) fn wait(&self) {
         let mut state = self.0.lock();
-        if let ScanState::Running(_) = &*state {
+        if let ScanState::Running(handle) = &*state {
+            if handle.thread().id() == std::thread::current().id() {
+                return;
+            }
             let ScanState::Running(handle) = std::mem::take(&mut *state) else { unreachable!() };
             *state = ScanState::Finished(handle.join().unwrap_or_default());
         }
@@ -101,7 +106,7 @@ impl Store {
         let dir = if dir.is_empty() { own.to_string() } else { crate::normalise_directory(dir).to_string() };
         let mut orphans = if dir == own { self.inner.orphan_scan.take().unwrap_or_default() } else { Vec::new() };
         if orphans.is_empty() {
-            orphans = scan(self, &dir);
+            orphans = scan(&|| Some(self.clone()), &dir);
         }
         orphans
             .into_iter()
@@ -118,8 +123,10 @@ impl Store {
     }
 }
 
-/// One pass over `dir` in name order; see the module comment.
-fn scan(store: &Store, dir: &str) -> Vec<Orphan> {
+/// One pass over `dir` in name order; see the module comment. `store`
+/// gives the store while it is open, and `None` once it is gone.
+fn scan(store: &dyn Fn() -> Option<Store>, dir: &str) -> Vec<Orphan> {
+    let open = || store().filter(|s| !s.inner.is_closed());
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
@@ -130,7 +137,7 @@ fn scan(store: &Store, dir: &str) -> Vec<Orphan> {
     names.sort();
     let mut out = Vec::new();
     for name in names {
-        if store.inner.is_closed() {
+        if open().is_none() {
             break;
         }
         let path = file_path(dir, &name);
@@ -145,7 +152,10 @@ fn scan(store: &Store, dir: &str) -> Vec<Orphan> {
                 continue;
             }
         };
-        if committed(store, db.id()) {
+        let Some(owner) = open() else { break };
+        let was_committed = committed(&owner, db.id());
+        drop(owner);
+        if was_committed {
             drop(db);
             remove_files(&path);
             continue;

@@ -3,7 +3,8 @@
 #   make demo     build the library and run the C quick start
 #   make test     every test suite (installs missing tools such as Mono), then
 #                 one line: "N passed, N failed"
-#   make bench    C ABI benchmarks against raw SQLite
+#   make bench    every benchmark, each with ratios against an anchor measured
+#                 in the same run (bench-c, bench-journal, bench-duck, bench-go)
 #   make header   refresh include/store.h from src/ffi
 #
 # Cargo's build cache lives outside the clone so fresh clones reuse it.

@@ -6,8 +6,8 @@
 #                       (ASan/UBSan), and seed 003's analytics example in C,
 #                       C++, Go and C#, each checked against the same output
 #   make test-kv-only   the KV-only build (`--no-default-features`) and its tests
-#   make bench-duck     Parquet export and QueryRows against DuckDB's own Python
-#                       package of the same version
+#   make bench-duck     Parquet export, QueryRows and Workspace Aggregate against
+#                       DuckDB's own Python package of the same version
 #   make DUCKDB=bundled ...   compile DuckDB from source instead (about 25 min
 #                       on 2 cores, once per build cache; needs no npm)
 #

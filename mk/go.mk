@@ -6,7 +6,11 @@
 #                   Start, whose output must match go-store's docs
 #   make bench-go   go-store's benchmarks on this binding, on go-store's engine
 #                   (modernc.org/sqlite through database/sql) and on
-#                   mattn/go-sqlite3, with ratios; not part of `make test`
+#                   mattn/go-sqlite3; then the journal, and the workspace and
+#                   DuckDB cells (Put, QueryRows, Commit, orphans at open)
+#                   against go-store's path through duckdb-go/v2; all with
+#                   ratios; part of `make bench`, not of `make test`.
+#                   BENCH_GO_FLAGS passes flags, e.g. -run Orphans -orphans 3
 
 .PHONY: test-go bench-go quickstart-go
 
@@ -26,6 +30,8 @@ quickstart-go: build
 	@rm -f $(GO_QUICKSTART_DB) $(GO_QUICKSTART_DB)-wal $(GO_QUICKSTART_DB)-shm
 	@$(EXPECT_OUTPUT) "examples/go/quickstart output (go-store's Quick Start)" '$(QUICKSTART_OUTPUT)' \
 		$(GO) -C examples/go/quickstart run . $(GO_QUICKSTART_DB)
+
+bench: bench-go
 
 bench-go: build
 	cd bench/go && $(GO) run . $(BENCH_GO_FLAGS)

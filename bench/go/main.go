@@ -2,9 +2,11 @@
 // this repository's Go binding, go-store's engine (modernc.org/sqlite via
 // database/sql, one connection, statements prepared per call, as go-store
 // does) and mattn/go-sqlite3 (prepared statements, one connection), in one
-// run, and prints ns/op per implementation with ratios.
+// run, and prints ns/op per implementation with ratios. Then the journal
+// cells (journal.go) and the workspace and DuckDB cells (workspace.go)
+// against go-store's paths on the same DuckDB build.
 //
-//	go run . [-benchtime 500ms] [-run Get]
+//	go run . [-benchtime 500ms] [-run Get] [-ws-rows 100000] [-commit-rows 1000000] [-orphans 10] [-orphan-rows 100000]
 package main
 
 import (
@@ -23,9 +25,16 @@ type cell struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == orphanChildArg {
+		orphanChild(os.Args[2:])
+	}
 	testing.Init()
 	benchtime := flag.String("benchtime", "500ms", "time per benchmark cell")
 	only := flag.String("run", "", "run only benchmarks whose name contains this")
+	wsRows := flag.Int("ws-rows", 100000, "rows for Workspace_Put and DuckDB_QueryRows")
+	commitRows := flag.Int("commit-rows", 1000000, "rows in the committed workspace")
+	orphans := flag.Int("orphans", 10, "orphan workspaces at open")
+	orphanRows := flag.Int("orphan-rows", 100000, "rows in each orphan")
 	flag.Parse()
 	if err := flag.Set("test.benchtime", *benchtime); err != nil {
 		fail(err)
@@ -56,6 +65,10 @@ func main() {
 		fmt.Printf(" %13.2fx %9.2fx\n", results[1].nsPerOp/results[0].nsPerOp, results[2].nsPerOp/results[0].nsPerOp)
 	}
 	runJournal(tmp, *only)
+	runWorkspaces(tmp, workspaceSizes{
+		putRows: *wsRows, commitRows: *commitRows, orphans: *orphans, orphanRows: *orphanRows,
+		onlyMatches: func(name string) bool { return contains(name, *only) },
+	})
 }
 
 var cellID int

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -172,7 +173,10 @@ func (d *rowDoc) value() (text string, escaped bool, err error) {
 		return "", false, errDocEnd
 	case '"':
 		end, escaped, err := d.skipString()
-		return d.s[start:end], escaped, err
+		if err != nil {
+			return "", false, err
+		}
+		return d.s[start:end], escaped, nil
 	case '[', '{':
 		depth := 0
 		for d.pos < len(d.s) {
@@ -285,6 +289,7 @@ const (
 	cellInteger
 	cellDouble
 	cellBoolean
+	cellTimestamp
 )
 
 func kindOf(typ string) cellKind {
@@ -299,6 +304,8 @@ func kindOf(typ string) cellKind {
 		return cellDouble
 	case "BOOLEAN":
 		return cellBoolean
+	case "TIMESTAMP":
+		return cellTimestamp
 	}
 	return cellOther
 }
@@ -323,6 +330,64 @@ func (k cellKind) decode(typ, text string, escaped bool) (any, error) {
 		}
 	case cellBoolean:
 		return text == "true", nil
+	case cellTimestamp:
+		if t, ok := plainTimestamp(text); ok {
+			return t, nil
+		}
 	}
 	return convert(typ, json.RawMessage(text))
+}
+
+// plainTimestamp reads the library's common TIMESTAMP form,
+// "YYYY-MM-DD hh:mm:ss[.fffffffff]" in quotes, without time.Parse; anything
+// else (years past 9999, BC, infinity) is left to convert.
+func plainTimestamp(quoted string) (time.Time, bool) {
+	n := len(quoted)
+	if n < 21 || quoted[0] != '"' || quoted[n-1] != '"' {
+		return time.Time{}, false
+	}
+	s := quoted[1 : n-1]
+	if s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(from, to int) (int, bool) {
+		v := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 7)
+	day, ok3 := num(8, 10)
+	hour, ok4 := num(11, 13)
+	minute, ok5 := num(14, 16)
+	second, ok6 := num(17, 19)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
+		return time.Time{}, false
+	}
+	nanos := 0
+	if len(s) > 19 {
+		digits := len(s) - 20
+		if s[19] != '.' || digits < 1 || digits > 9 {
+			return time.Time{}, false
+		}
+		v, ok := num(20, len(s))
+		if !ok {
+			return time.Time{}, false
+		}
+		for i := digits; i < 9; i++ {
+			v *= 10
+		}
+		nanos = v
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, second, nanos, time.UTC)
+	if t.Day() != day { // 31 February and the like: let time.Parse refuse it
+		return time.Time{}, false
+	}
+	return t, true
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The row walker against documents with everything that could trip a
@@ -75,5 +76,20 @@ func TestDuckRows_Good_EscapedTextThroughTheLibrary(t *testing.T) {
 	}
 	if rows[0]["s"] != want || !reflect.DeepEqual(rows[0]["l"], []any{want, "x"}) {
 		t.Fatalf("row = %#v", rows[0])
+	}
+}
+
+func TestDuckRows_Good_PlainTimestampMatchesTimeParse(t *testing.T) {
+	for _, text := range []string{"2026-12-07 09:37:55", "2026-12-07 09:37:55.5", "1970-01-01 00:00:00.000001", "2024-02-29 23:59:59.123456789", "0001-01-01 00:00:00"} {
+		got, ok := plainTimestamp(`"` + text + `"`)
+		want, err := time.Parse("2006-01-02 15:04:05.999999999", text)
+		if !ok || err != nil || !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("%s: fast %v %v, time.Parse %v %v", text, got, ok, want, err)
+		}
+	}
+	for _, text := range []string{"2026-02-30 00:00:00", "12026-01-01 00:00:00", "2026-12-07 09:37:55+00", "infinity", "2026-12-07T09:37:55", "2026-12-07 09:37:55.", "2026-13-01 00:00:00"} {
+		if _, ok := plainTimestamp(`"` + text + `"`); ok {
+			t.Errorf("%s: taken by the fast path", text)
+		}
 	}
 }

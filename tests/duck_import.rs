@@ -31,12 +31,24 @@ fn fixture(root: &Path) {
     write(root, "training/valid.jsonl", &format!("{}\n", chat("q3", "ü")));
     write(root, "training/test.jsonl", &format!("{}\n", chat("q4", "a4")));
     write(root, "watts-composure-merged/train.jsonl", &format!("{}\n", chat("w", "x")));
-    write(root, "benchmarks/results/b.jsonl", "{\"id\":1,\"benchmark\":\"bb\",\"model\":\"m\",\"elapsed_seconds\":2.5}\n");
+    write(
+        root,
+        "benchmarks/results/b.jsonl",
+        "{\"id\":1,\"benchmark\":\"bb\",\"model\":\"m\",\"elapsed_seconds\":2.5}\n",
+    );
     write(root, "benchmarks/results/a.jsonl", "{\"id\":\"x\",\"domain\":null}\n");
     write(root, "benchmarks/results/skip.txt", "not jsonl\n");
     write(root, "benchmarks/lem_bench.jsonl", "{\"id\":1000000,\"elapsed_seconds\":\"3\"}\n");
-    write(root, "benchmarks/truthfulqa.jsonl", "{\"id\":\"q1\",\"question\":\"Q\",\"correct_answers\":[\"a\",1.0],\"category\":\"c\"}\n");
-    write(root, "seeds/b/west.json", "{\"prompts\":[{\"seed_id\":\"w1\",\"domain\":\"d\",\"text\":\"t\"},\"plain\",7]}");
+    write(
+        root,
+        "benchmarks/truthfulqa.jsonl",
+        "{\"id\":\"q1\",\"question\":\"Q\",\"correct_answers\":[\"a\",1.0],\"category\":\"c\"}\n",
+    );
+    write(
+        root,
+        "seeds/b/west.json",
+        "{\"prompts\":[{\"seed_id\":\"w1\",\"domain\":\"d\",\"text\":\"t\"},\"plain\",7]}",
+    );
     write(root, "seeds/a.json", "[{\"question\":\"q\"}]");
     write(root, "seeds/notes.txt", "ignored");
 }
@@ -69,17 +81,29 @@ fn imports_every_table_with_go_store_mapping() {
     let totals = r.unwrap();
     assert_eq!(
         totals.tables(),
-        vec![("golden_set", 2), ("training_examples", 5), ("benchmark_results", 3), ("benchmark_questions", 1), ("seeds", 3)]
+        vec![
+            ("golden_set", 2),
+            ("training_examples", 5),
+            ("benchmark_results", 3),
+            ("benchmark_questions", 1),
+            ("seeds", 3)
+        ]
     );
 
     assert_eq!(
         rows(&db, "SELECT idx, seed_id, gen_time, char_count, word_count FROM golden_set ORDER BY idx"),
-        vec![vec![json!(1), json!("s1"), json!(1.5), json!(5), json!(3)], vec![json!(2), json!("s2"), json!(2.0), json!(5), json!(1)]]
+        vec![
+            vec![json!(1), json!("s1"), json!(1.5), json!(5), json!(3)],
+            vec![json!(2), json!("s2"), json!(2.0), json!(5), json!(1)]
+        ]
     );
     assert_eq!(db.query_golden_set(0).unwrap().len(), 2);
 
     assert_eq!(
-        rows(&db, "SELECT source, split, prompt, response, num_turns, char_count FROM training_examples ORDER BY prompt"),
+        rows(
+            &db,
+            "SELECT source, split, prompt, response, num_turns, char_count FROM training_examples ORDER BY prompt"
+        ),
         vec![
             vec![json!("training"), json!("train"), json!("q1"), json!("a1"), json!(1), json!(2)],
             vec![json!("training"), json!("train"), json!("q2"), json!("a2"), json!(1), json!(2)],
@@ -105,7 +129,15 @@ fn imports_every_table_with_go_store_mapping() {
     );
     assert_eq!(
         rows(&db, "SELECT * FROM benchmark_questions"),
-        vec![vec![json!("truthfulqa"), json!("q1"), json!("Q"), json!(""), json!(r#"["a",1]"#), json!("null"), json!("c")]]
+        vec![vec![
+            json!("truthfulqa"),
+            json!("q1"),
+            json!("Q"),
+            json!(""),
+            json!(r#"["a",1]"#),
+            json!("null"),
+            json!("c")
+        ]]
     );
     assert_eq!(
         rows(&db, "SELECT * FROM seeds"),
@@ -167,7 +199,12 @@ fn a_bad_line_changes_nothing() {
     for (rel, good, op, wrap) in [
         ("training/valid.jsonl", chat("q", "a"), "store.importTrainingFile", "import training file"),
         ("benchmarks/results/r.jsonl", "{\"id\":1}".to_string(), "store.importBenchmarkFile", "import benchmark file"),
-        ("benchmarks/gsm8k.jsonl", "{\"id\":1}".to_string(), "store.importBenchmarkQuestions", "import benchmark questions"),
+        (
+            "benchmarks/gsm8k.jsonl",
+            "{\"id\":1}".to_string(),
+            "store.importBenchmarkQuestions",
+            "import benchmark questions",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
@@ -186,7 +223,11 @@ fn a_bad_line_changes_nothing() {
         let path = data.join(rel);
         let text = err.to_string();
         assert!(
-            text.starts_with(&format!("store.ImportAll: {wrap} {}: {op}: parse {} line 2: ", path.display(), path.display())),
+            text.starts_with(&format!(
+                "store.ImportAll: {wrap} {}: {op}: parse {} line 2: ",
+                path.display(),
+                path.display()
+            )),
             "{text}"
         );
         assert_eq!(err.kind(), ErrorKind::InvalidArgument);
@@ -196,7 +237,11 @@ fn a_bad_line_changes_nothing() {
             .map(|t| count(&db, t))
             .collect();
         assert_eq!(after, before, "{rel}");
-        assert_eq!(rows(&db, "SELECT min(idx) FROM golden_set")[0][0], json!(1), "golden_set replaced then rolled back");
+        assert_eq!(
+            rows(&db, "SELECT min(idx) FROM golden_set")[0][0],
+            json!(1),
+            "golden_set replaced then rolled back"
+        );
         // The handle stays usable after the rollback.
         import(&db, &mut skip(dir.path())).0.unwrap();
     }
@@ -213,7 +258,10 @@ fn blank_lines_and_overlong_lines_fail_with_their_line() {
     let long = chat("q", &"x".repeat(1024 * 1024));
     write(dir.path(), "training/train.jsonl", &format!("{}\n{long}\n", chat("a", "b")));
     let err = import(&db, &mut skip(dir.path())).0.unwrap_err().to_string();
-    assert!(err.contains("store.importTrainingFile: scan training file: bufio.Scanner: token too long (line 2 of"), "{err}");
+    assert!(
+        err.contains("store.importTrainingFile: scan training file: bufio.Scanner: token too long (line 2 of"),
+        "{err}"
+    );
 
     // Windows line ends and a last line without a newline are fine.
     write(dir.path(), "training/train.jsonl", &format!("{}\r\n{}", chat("a", "b"), chat("c", "d")));
@@ -228,7 +276,10 @@ fn bad_seed_files_fail_with_go_store_stages() {
     let err = import(&db, &mut skip(dir.path())).0.unwrap_err().to_string();
     let seed_dir = dir.path().join("seeds");
     assert!(
-        err.starts_with(&format!("store.ImportAll: import seeds {}: store.importSeeds: parse seed file x/bad.json: ", seed_dir.display())),
+        err.starts_with(&format!(
+            "store.ImportAll: import seeds {}: store.importSeeds: parse seed file x/bad.json: ",
+            seed_dir.display()
+        )),
         "{err}"
     );
 }
@@ -260,10 +311,13 @@ fn copies_use_go_store_remote_specs_and_ignore_errors() {
     };
     let (r, out) = import(&db, &mut cfg);
     assert_eq!(r.unwrap().training_examples, 1);
-    assert!(out.starts_with(
-        "  Pulling golden set from M3...\n  WARNING: could not pull golden set from M3: offline\n  \
+    assert!(
+        out.starts_with(
+            "  Pulling golden set from M3...\n  WARNING: could not pull golden set from M3: offline\n  \
          Pulling training sets from M3...\n  Pulling benchmarks from M3...\n  training_examples: 1 rows\n"
-    ), "{out}");
+        ),
+        "{out}"
+    );
     drop(cfg);
     let calls = calls.into_inner();
     assert_eq!(calls.len(), 1 + 32 + 4 + 4 + 6, "{calls:#?}");
@@ -272,9 +326,15 @@ fn copies_use_go_store_remote_specs_and_ignore_errors() {
     assert!(calls.contains(&format!(
         "scp m3:/Volumes/Data/lem/watts-composure-merged/valid.jsonl {data}/watts-composure-merged/valid.jsonl"
     )));
-    assert_eq!(calls[33], format!("scp m3:/Volumes/Data/lem/benchmarks/truthfulqa.jsonl {data}/benchmarks/truthfulqa.jsonl"));
+    assert_eq!(
+        calls[33],
+        format!("scp m3:/Volumes/Data/lem/benchmarks/truthfulqa.jsonl {data}/benchmarks/truthfulqa.jsonl")
+    );
     assert_eq!(calls[37], format!("scp_dir m3:/Volumes/Data/lem/benchmarks/results/ {data}/benchmarks/results/"));
-    assert_eq!(calls[41], format!("scp m3:/Volumes/Data/lem/benchmarks/lem_bench.jsonl {data}/benchmarks/lem_bench.jsonl"));
+    assert_eq!(
+        calls[41],
+        format!("scp m3:/Volumes/Data/lem/benchmarks/lem_bench.jsonl {data}/benchmarks/lem_bench.jsonl")
+    );
     assert!(dir.path().join("deepseek-western-soak").is_dir() && dir.path().join("benchmarks/deepseek-r1-7b").is_dir());
 }
 

@@ -27,7 +27,8 @@ pub(crate) fn golden_set(conn: &Connection, path: &str) -> Result<i64> {
     let stage = |e: Error| e.wrap(format!("{OP}: import golden_set"));
     let absolute = std::path::absolute(path)
         .map_err(|e| Error::invalid(format!("{OP}: import golden_set: resolve {path}: {e}")))?;
-    let absolute = absolute.to_str().ok_or_else(|| Error::invalid(format!("{OP}: import golden_set: {path} is not UTF-8")))?;
+    let absolute =
+        absolute.to_str().ok_or_else(|| Error::invalid(format!("{OP}: import golden_set: {path} is not UTF-8")))?;
     if absolute.contains(['*', '?', '[']) {
         return Err(Error::invalid(format!(
             "{OP}: import golden_set: the path {absolute} holds a glob character (*, ? or [) that DuckDB would expand"

@@ -128,8 +128,9 @@ fn steps(conn: &Connection, data_dir: &str, lines: &mut Vec<String>) -> Result<I
 /// back otherwise.
 fn in_transaction(conn: &Connection, data_dir: &str, lines: &mut Vec<String>) -> Result<ImportTotals> {
     conn.execute_batch("BEGIN TRANSACTION").map_err(|e| e.wrap(format!("{OP}: begin import transaction")))?;
-    let outcome = steps(conn, data_dir, lines)
-        .and_then(|t| conn.execute_batch("COMMIT").map(|_| t).map_err(|e| e.wrap(format!("{OP}: commit import transaction"))));
+    let outcome = steps(conn, data_dir, lines).and_then(|t| {
+        conn.execute_batch("COMMIT").map(|_| t).map_err(|e| e.wrap(format!("{OP}: commit import transaction")))
+    });
     if outcome.is_err() {
         // A failed COMMIT has already ended the transaction; either way the
         // rollback's own error adds nothing.

@@ -47,7 +47,10 @@ pub(crate) fn pull(cfg: &mut ImportConfig<'_>, host: &str, say: &mut dyn FnMut(S
         say("  Pulling benchmarks from M3...".into());
         if let Some(scp) = cfg.scp.as_mut() {
             for name in QUESTION_BENCHMARKS {
-                let _ = scp(&remote(host, &format!("benchmarks/{name}.jsonl")), &join(&bench_dir, &format!("{name}.jsonl")));
+                let _ = scp(
+                    &remote(host, &format!("benchmarks/{name}.jsonl")),
+                    &join(&bench_dir, &format!("{name}.jsonl")),
+                );
             }
         }
         if let Some(scp_dir) = cfg.scp_dir.as_mut() {

@@ -93,7 +93,11 @@ pub(crate) fn training_row(line: &[u8]) -> Result<TrainingRow, String> {
         prompt: String::new(),
         response: String::new(),
         num_turns: 0,
-        full_messages: if matches!(field(&rec, "messages"), Some(Value::Array(_))) { "[".into() } else { "null".into() },
+        full_messages: if matches!(field(&rec, "messages"), Some(Value::Array(_))) {
+            "[".into()
+        } else {
+            "null".into()
+        },
     };
     for (i, item) in list.iter().enumerate() {
         let empty = Map::new();
@@ -219,7 +223,8 @@ mod tests {
 
     #[test]
     fn benchmark_and_question_lines() {
-        let row = benchmark_row(br#"{"id":7,"benchmark":null,"model":"m","elapsed_seconds":"2","domain":true}"#).unwrap();
+        let row =
+            benchmark_row(br#"{"id":7,"benchmark":null,"model":"m","elapsed_seconds":"2","domain":true}"#).unwrap();
         assert_eq!(row.id, "7");
         assert_eq!(row.benchmark, "<nil>");
         assert_eq!(row.model, "m");

@@ -18,15 +18,15 @@ pub(crate) const TRAINING_DDL: &str = "CREATE TABLE training_examples (source VA
      response TEXT, num_turns INT, full_messages TEXT, char_count INT)";
 pub(crate) const RESULTS_DDL: &str = "CREATE TABLE benchmark_results (source VARCHAR, id VARCHAR, benchmark VARCHAR, \
      model VARCHAR, prompt TEXT, response TEXT, elapsed_seconds DOUBLE, domain VARCHAR)";
-pub(crate) const QUESTIONS_DDL: &str = "CREATE TABLE benchmark_questions (benchmark VARCHAR, id VARCHAR, question TEXT, \
+pub(crate) const QUESTIONS_DDL: &str =
+    "CREATE TABLE benchmark_questions (benchmark VARCHAR, id VARCHAR, question TEXT, \
      best_answer TEXT, correct_answers TEXT, incorrect_answers TEXT, category VARCHAR)";
 pub(crate) const SEEDS_DDL: &str =
     "CREATE TABLE seeds (source_file VARCHAR, region VARCHAR, seed_id VARCHAR, domain VARCHAR, prompt TEXT)";
 
 /// `DROP TABLE IF EXISTS <table>` then `ddl`, with go-store's stage names.
 pub(crate) fn recreate(conn: &Connection, table: &str, ddl: &str) -> Result<()> {
-    conn.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))
-        .map_err(|e| e.wrap(format!("{OP}: drop {table}")))?;
+    conn.execute_batch(&format!("DROP TABLE IF EXISTS {table}")).map_err(|e| e.wrap(format!("{OP}: drop {table}")))?;
     conn.execute_batch(ddl).map_err(|e| e.wrap(format!("{OP}: create {table}")))
 }
 
@@ -111,7 +111,11 @@ pub(crate) fn import_questions_file(app: &mut Appender, path: &str, benchmark: &
 
 /// Runs `fill` with an appender on `table` and closes it (rows reach the
 /// table, inside the open transaction, before this returns).
-pub(crate) fn with_appender(conn: &Connection, table: &str, fill: impl FnOnce(&mut Appender) -> Result<i64>) -> Result<i64> {
+pub(crate) fn with_appender(
+    conn: &Connection,
+    table: &str,
+    fill: impl FnOnce(&mut Appender) -> Result<i64>,
+) -> Result<i64> {
     let mut app = Appender::new(conn, table).map_err(|e| e.wrap(format!("{OP}: append to {table}")))?;
     let n = fill(&mut app)?;
     app.close().map_err(|e| e.wrap(format!("{OP}: append to {table}")))?;

@@ -36,8 +36,20 @@ fn malformed_jsonl_names_line_two_and_keeps_the_line_before() {
     let training_line = r#"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}"#;
     for (table, ddl, first, helper, op) in [
         ("training_examples", TRAINING_DDL, training_line, training as Helper, "store.importTrainingFile"),
-        ("benchmark_results", RESULTS_DDL, r#"{"id":"r-1"}"#, import_benchmark_file as Helper, "store.importBenchmarkFile"),
-        ("benchmark_questions", QUESTIONS_DDL, r#"{"id":"q-1"}"#, import_questions_file as Helper, "store.importBenchmarkQuestions"),
+        (
+            "benchmark_results",
+            RESULTS_DDL,
+            r#"{"id":"r-1"}"#,
+            import_benchmark_file as Helper,
+            "store.importBenchmarkFile",
+        ),
+        (
+            "benchmark_questions",
+            QUESTIONS_DDL,
+            r#"{"id":"q-1"}"#,
+            import_questions_file as Helper,
+            "store.importBenchmarkQuestions",
+        ),
     ] {
         let (err, rows) = broken_line_two(table, ddl, first, helper);
         assert!(err.contains(&format!("{op}: parse ")), "{err}");

@@ -10,10 +10,11 @@
 //!   least 6 (`1` → `1`, `1.5` → `1.5`, `1000000` → `1e+06`, `0.00001` →
 //!   `1e-05`, `1e21` → `1e+21`); arrays `[a b c]`; objects `map[k:v …]` with
 //!   keys sorted; nested values follow the same rules.
-//! * JSON: keys sorted; `<`, `>`, `&`, U+2028 and U+2029 escaped as
-//!   `\u003c` etc.; numbers in plain decimal unless below 1e-6 or at least
-//!   1e21 (`1e+21`, `1e-7`); `1.0` → `1`.
+//! * JSON: the journal's Go encoder (`crate::journal::gojson`), every
+//!   number a float64 (`1.0` → `1`, `1e21` → `1e+21`, `1e-7`).
 
+pub(crate) use crate::journal::gojson::write_str as go_json_string;
+use crate::journal::gojson::{write_value, Numbers};
 use serde_json::Value;
 
 /// The shortest round-trip digits of `f` (no sign) and its decimal exponent
@@ -127,68 +128,12 @@ pub(crate) fn go_sprint(value: Option<&Value>) -> String {
     out
 }
 
-/// A JSON string literal as Go's `encoding/json` writes it.
-pub(crate) fn go_json_string(s: &str, out: &mut String) {
-    // serde_json escapes exactly what Go does apart from Go's HTML-safe set.
-    let quoted = serde_json::to_string(s).unwrap_or_default();
-    for ch in quoted.chars() {
-        match ch {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn write_json(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let f = number(n);
-            let abs = f.abs();
-            let mut text = String::new();
-            // Go: exponent form below 1e-6 or from 1e21, and `e-07` shortened to `e-7`.
-            float_text(f, |_| abs != 0.0 && !(1e-6..1e21).contains(&abs), &mut text);
-            if let Some(at) = text.find("e-0") {
-                text.remove(at + 2);
-            }
-            out.push_str(&text);
-        }
-        Value::String(s) => go_json_string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in sorted(map).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_json_string(k, out);
-                out.push(':');
-                write_json(v, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
 /// Go's `json.Marshal(v)` for a decoded JSON value; `None` (a missing key)
 /// gives `null`.
 pub(crate) fn go_json(value: Option<&Value>) -> String {
     let mut out = String::new();
-    write_json(value.unwrap_or(&Value::Null), &mut out);
+    // Decoded into `any`, every number is a float64.
+    write_value(&mut out, value.unwrap_or(&Value::Null), Numbers::Float64);
     out
 }
 

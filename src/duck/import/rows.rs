@@ -120,9 +120,9 @@ pub(crate) fn training_row(line: &[u8]) -> Result<TrainingRow, String> {
             row.full_messages.push(',');
         }
         row.full_messages.push_str("{\"role\":");
-        go_json_string(&role, &mut row.full_messages);
+        go_json_string(&mut row.full_messages, &role);
         row.full_messages.push_str(",\"content\":");
-        go_json_string(&content, &mut row.full_messages);
+        go_json_string(&mut row.full_messages, &content);
         row.full_messages.push('}');
     }
     if row.full_messages.starts_with('[') {

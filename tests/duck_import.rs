@@ -31,26 +31,18 @@ fn fixture(root: &Path) {
     write(root, "training/valid.jsonl", &format!("{}\n", chat("q3", "ü")));
     write(root, "training/test.jsonl", &format!("{}\n", chat("q4", "a4")));
     write(root, "watts-composure-merged/train.jsonl", &format!("{}\n", chat("w", "x")));
-    write(
-        root,
-        "benchmarks/results/b.jsonl",
-        "{\"id\":1,\"benchmark\":\"bb\",\"model\":\"m\",\"elapsed_seconds\":2.5}\n",
-    );
-    write(root, "benchmarks/results/a.jsonl", "{\"id\":\"x\",\"domain\":null}\n");
-    write(root, "benchmarks/results/skip.txt", "not jsonl\n");
-    write(root, "benchmarks/lem_bench.jsonl", "{\"id\":1000000,\"elapsed_seconds\":\"3\"}\n");
-    write(
-        root,
-        "benchmarks/truthfulqa.jsonl",
-        "{\"id\":\"q1\",\"question\":\"Q\",\"correct_answers\":[\"a\",1.0],\"category\":\"c\"}\n",
-    );
-    write(
-        root,
-        "seeds/b/west.json",
-        "{\"prompts\":[{\"seed_id\":\"w1\",\"domain\":\"d\",\"text\":\"t\"},\"plain\",7]}",
-    );
-    write(root, "seeds/a.json", "[{\"question\":\"q\"}]");
-    write(root, "seeds/notes.txt", "ignored");
+    for (rel, text) in [
+        ("benchmarks/results/b.jsonl", r#"{"id":1,"benchmark":"bb","model":"m","elapsed_seconds":2.5}"#),
+        ("benchmarks/results/a.jsonl", r#"{"id":"x","domain":null}"#),
+        ("benchmarks/results/skip.txt", "not jsonl"),
+        ("benchmarks/lem_bench.jsonl", r#"{"id":1000000,"elapsed_seconds":"3"}"#),
+        ("benchmarks/truthfulqa.jsonl", r#"{"id":"q1","question":"Q","correct_answers":["a",1.0],"category":"c"}"#),
+        ("seeds/b/west.json", r#"{"prompts":[{"seed_id":"w1","domain":"d","text":"t"},"plain",7]}"#),
+        ("seeds/a.json", r#"[{"question":"q"}]"#),
+        ("seeds/notes.txt", "ignored"),
+    ] {
+        write(root, rel, &format!("{text}\n"));
+    }
 }
 
 fn rows(db: &DuckDb, sql: &str) -> Vec<Vec<Value>> {

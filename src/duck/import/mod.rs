@@ -19,7 +19,12 @@
 //! lines come before the row lines; and the lines of the table steps are
 //! written after the transaction ends, only when it committed (on an error
 //! nothing of the rolled-back steps is printed). Writer errors are ignored,
-//! as go-store ignores them.
+//! as go-store ignores them. The golden-set path is made absolute and a
+//! path with glob characters is refused (`golden.rs`; go-store lets DuckDB
+//! expand them). Parse causes are serde_json's words (`EOF while parsing a
+//! value`), not Go's (`unexpected end of JSON input`); the surrounding text
+//! is go-store's. Row mapping: `rows.rs`; Go's `%v`: `gofmt.rs`; the 1 MiB
+//! line limit: `jsonl.rs`.
 
 mod gofmt;
 mod golden;
@@ -63,9 +68,13 @@ pub struct ImportConfig<'a> {
 pub struct ImportTotals {
     /// `None` when `gold-15k.jsonl` did not exist (the table was left alone).
     pub golden_set: Option<i64>,
+    /// Rows in `training_examples`.
     pub training_examples: i64,
+    /// Rows in `benchmark_results`.
     pub benchmark_results: i64,
+    /// Rows in `benchmark_questions`.
     pub benchmark_questions: i64,
+    /// Rows in `seeds`.
     pub seeds: i64,
 }
 

@@ -103,6 +103,11 @@
 #define STORE_PARQUET_GZIP 2
 
 /**
+ * A copy callback succeeded.
+ */
+#define STORE_IMPORT_COPY_OK 0
+
+/**
  * A key was written.
  */
 #define STORE_EVENT_SET 0
@@ -251,6 +256,12 @@ typedef struct store_db store_db;
 typedef struct store_duckdb store_duckdb;
 
 /**
+ * Where a copy callback may leave its error message. Passed to every copy
+ * callback; valid only until the callback returns, on its thread.
+ */
+typedef struct store_import_call store_import_call;
+
+/**
  * An iterator over a group's live rows. Use from one thread at a time;
  * free with `store_iter_free`. Keeps its store alive; fails with
  * `STORE_CLOSED` once the store is closed.
@@ -396,6 +407,56 @@ typedef struct store_bytes {
    */
   size_t len;
 } store_bytes;
+
+/**
+ * `copy(user_data, remote, remote_len, local, local_len, call)`: copy the
+ * file (or, for `scp_dir`, the directory) `remote` (`host:/path`) to
+ * `local`. Both texts are UTF-8, followed by a NUL byte not counted in
+ * their length, and valid only during the call. Return
+ * `STORE_IMPORT_COPY_OK` (0) on success, anything else on failure (and
+ * optionally `store_import_call_set_error`). Failures are ignored, except
+ * that the golden set's is printed as a WARNING line.
+ */
+typedef int32_t (*store_import_copy_fn)(void *user_data, const uint8_t *remote, size_t remote_len, const uint8_t *local, size_t local_len, struct store_import_call *call);
+
+/**
+ * Settings for `store_duckdb_import_all` (go-store `ImportConfig`, same
+ * field order). Initialise with `store_import_config_init`, then change
+ * fields. Text is UTF-8 pointer + length, read only during the call.
+ */
+typedef struct store_import_config {
+  /**
+   * `sizeof(store_import_config)` as the caller knows it; the library
+   * reads only that much and defaults the rest.
+   */
+  uint32_t struct_size;
+  /**
+   * Make no copies at all.
+   */
+  bool skip_m3;
+  /**
+   * The local data directory; empty means the working directory.
+   */
+  struct store_slice data_dir;
+  /**
+   * The copy host in remote specs (`<host>:/Volumes/Data/lem/…`); empty means "m3".
+   */
+  struct store_slice m3_host;
+  /**
+   * Copies one file (go-store `Scp`); NULL skips file copies.
+   */
+  store_import_copy_fn scp;
+  /**
+   * Copies a directory recursively (go-store `ScpDir`); NULL skips them.
+   */
+  store_import_copy_fn scp_dir;
+} store_import_config;
+
+/**
+ * `write(user_data, text, len)`: one piece of the printed output (UTF-8,
+ * lines end in `\n`), valid only during the call.
+ */
+typedef void (*store_import_write_fn)(void *user_data, const uint8_t *text, size_t len);
 
 /**
  * One committed change. Every slice is borrowed: in a callback, for the
@@ -1103,6 +1164,48 @@ enum store_status store_export_training_parquet(const uint8_t *training_dir, siz
  * Ownership: inputs are borrowed for the call; `*out_rows` is the caller's. Thread: any.
  */
 enum store_status store_export_training_split_parquet(const uint8_t *jsonl_path, size_t jsonl_path_len, const uint8_t *output_dir, size_t output_dir_len, const uint8_t *split, size_t split_len, uint64_t *out_rows);
+
+/**
+ * Fills the caller's `config`, which is `size` bytes long (pass
+ * `sizeof config`), with the defaults (copies on, no callbacks, host "m3",
+ * working directory) and sets `struct_size`; writes only `min(size, sizeof
+ * the library's struct)` bytes. `STORE_INVALID_ARGUMENT` (nothing written)
+ * for NULL or a size below the first published layout.
+ *
+ * Ownership: `config` stays the caller's. Thread: any.
+ */
+enum store_status store_import_config_init(struct store_import_config *config, size_t size);
+
+/**
+ * Says why a copy callback failed (invalid UTF-8 is replaced); the text
+ * appears in the golden set's WARNING line.
+ *
+ * Ownership: `call` is the library's, valid during the callback only;
+ * `message` is copied before this returns. Thread: inside the callback, on
+ * its thread.
+ */
+enum store_status store_import_call_set_error(struct store_import_call *call, const uint8_t *message, size_t len);
+
+/**
+ * Imports the LEM data under `config->data_dir` into `db` (go-store
+ * `ImportAll`): `golden_set` (when `gold-15k.jsonl` exists),
+ * `training_examples`, `benchmark_results`, `benchmark_questions` and
+ * `seeds`, all in one transaction that is rolled back on any error (then
+ * every table is as before). Copies, if enabled, run first through
+ * `config->scp`/`scp_dir`; the library never runs a process itself.
+ * `write` receives go-store's progress lines and, after a commit, the
+ * summary (tables in that fixed order); NULL discards them. A NULL
+ * `config` means the defaults (copies on but no callbacks, so none).
+ * Errors: `STORE_INVALID_ARGUMENT` for bad lines (`… parse <path> line
+ * <n>: …`) or a read-only handle, `STORE_IO` for unreadable files,
+ * `STORE_QUERY` for DuckDB failures, `STORE_CLOSED`.
+ *
+ * Ownership: `db` and `config` are borrowed for the call; `user_data` is
+ * passed unchanged to `write`, `scp` and `scp_dir`, which the library calls
+ * only during this call, on this thread. Thread: any; calls on one handle
+ * run one at a time (copies and output run while no handle lock is held).
+ */
+enum store_status store_duckdb_import_all(const struct store_duckdb *db, const struct store_import_config *config, store_import_write_fn write, void *user_data);
 
 /**
  * Calls `callback(user_data, event)` for each change to `group` (`"*"` for

@@ -81,9 +81,20 @@ $(DUCK_C_BUILD)/asan/test_duck: $(DUCK_C_DEPS) | build
 	@mkdir -p $(dir $@)
 	$(CC) $(C_TEST_FLAGS) $(C_SANITIZE) $< $(C_TEST_SRC)/check.c -o $@ $(C_LINK_STORE)
 
-test-duck-c: build $(DUCK_C_BUILD)/plain/test_duck $(DUCK_C_BUILD)/asan/test_duck
+$(DUCK_C_BUILD)/plain/test_duck_import: tests/c/test_duck_import.c $(C_TEST_HELPERS) | build
+	@mkdir -p $(dir $@)
+	$(CC) $(C_TEST_FLAGS) $< $(C_TEST_SRC)/check.c -o $@ $(C_LINK_STORE)
+
+$(DUCK_C_BUILD)/asan/test_duck_import: tests/c/test_duck_import.c $(C_TEST_HELPERS) | build
+	@mkdir -p $(dir $@)
+	$(CC) $(C_TEST_FLAGS) $(C_SANITIZE) $< $(C_TEST_SRC)/check.c -o $@ $(C_LINK_STORE)
+
+test-duck-c: build $(DUCK_C_BUILD)/plain/test_duck $(DUCK_C_BUILD)/asan/test_duck \
+		$(DUCK_C_BUILD)/plain/test_duck_import $(DUCK_C_BUILD)/asan/test_duck_import
 	$(DUCK_C_BUILD)/plain/test_duck
 	$(C_SAN_ENV) $(DUCK_C_BUILD)/asan/test_duck
+	$(DUCK_C_BUILD)/plain/test_duck_import
+	$(C_SAN_ENV) $(DUCK_C_BUILD)/asan/test_duck_import
 
 # ---- C++ test and the analytics examples -----------------------------------
 

@@ -45,6 +45,8 @@ pub use duck::{
     DUCKDB_MEMORY, TABLE_CHECKPOINT_SCORES, TABLE_PROBE_RESULTS, TABLE_SCORING_RESULTS, TRAINING_SPLITS,
 };
 #[cfg(feature = "duckdb")]
+pub use duck::{CopyFn, ImportConfig, ImportTotals, DEFAULT_M3_HOST};
+#[cfg(feature = "duckdb")]
 pub use duck::{Workspace, FLUSH_BYTES as WORKSPACE_FLUSH_BYTES, FLUSH_ROWS as WORKSPACE_FLUSH_ROWS};
 /// Test support: a hook run between a workspace commit's transaction and its file removal (not a stable API).
 #[cfg(feature = "duckdb")]

@@ -5,6 +5,7 @@
 
 mod analytics;
 mod civil;
+mod import;
 mod params;
 mod parquet;
 mod raw;
@@ -14,6 +15,7 @@ mod training;
 pub(crate) mod workspace;
 
 pub use analytics::{ColumnInfo, DuckDb, QueryRows, DUCKDB_MEMORY};
+pub use import::{CopyFn, ImportConfig, ImportTotals, DEFAULT_M3_HOST};
 pub use params::DuckParam;
 pub use parquet::ParquetCompression;
 pub use scoring::{

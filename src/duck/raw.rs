@@ -396,6 +396,13 @@ impl Appender {
         self.check(state, "append value")
     }
 
+    /// Appends one DOUBLE value to the current row.
+    pub(crate) fn double(&mut self, v: f64) -> Result<()> {
+        // SAFETY: live appender.
+        let state = unsafe { ffi::duckdb_append_double(self.0, v) };
+        self.check(state, "append value")
+    }
+
     /// Ends the current row.
     pub(crate) fn end_row(&mut self) -> Result<()> {
         // SAFETY: live appender.

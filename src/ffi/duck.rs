@@ -26,7 +26,7 @@ pub struct store_duckdb {
     db: DuckDb,
 }
 
-unsafe fn duck_ref<'a>(db: *const store_duckdb) -> Result<&'a DuckDb> {
+pub(super) unsafe fn duck_ref<'a>(db: *const store_duckdb) -> Result<&'a DuckDb> {
     db.as_ref().map(|d| &d.db).ok_or_else(|| Error::invalid("store: duckdb handle is NULL"))
 }
 

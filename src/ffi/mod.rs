@@ -16,6 +16,8 @@ mod boundary;
 mod db;
 #[cfg(feature = "duckdb")]
 mod duck;
+#[cfg(feature = "duckdb")]
+mod duck_import;
 mod events;
 mod export;
 mod handles;
@@ -35,6 +37,8 @@ pub use boundary::*;
 pub use db::*;
 #[cfg(feature = "duckdb")]
 pub use duck::*;
+#[cfg(feature = "duckdb")]
+pub use duck_import::*;
 pub use events::*;
 pub use export::*;
 pub use handles::*;

@@ -8,38 +8,7 @@ package apisurface
 
 import (
 	store "dappco.re/go/store"
-	"io"
 )
-
-func underlyingScpFunc[T ~func(remote, local string) error]() {}
-
-var _ = underlyingScpFunc[store.ScpFunc]
-
-func underlyingScpDirFunc[T ~func(remote, localDir string) error]() {}
-
-var _ = underlyingScpDirFunc[store.ScpDirFunc]
-
-var _ *store.ImportConfig
-
-func _(v *store.ImportConfig) {
-	var _ *bool = &v.SkipM3
-	var _ *string = &v.DataDir
-	var _ *string = &v.M3Host
-	var _ *store.ScpFunc = &v.Scp
-	var _ *store.ScpDirFunc = &v.ScpDir
-}
-
-type apiImportConfig struct {
-	SkipM3  bool
-	DataDir string
-	M3Host  string
-	Scp     store.ScpFunc
-	ScpDir  store.ScpDirFunc
-}
-
-var _ = store.ImportConfig(apiImportConfig{})
-
-var _ func(*store.DuckDB, store.ImportConfig, io.Writer) error = store.ImportAll
 
 var _ func(*store.Workspace, store.Medium, string) error = store.Import
 

@@ -67,7 +67,3 @@ type apiImportConfig struct {
 var _ = store.ImportConfig(apiImportConfig{})
 
 var _ func(*store.DuckDB, store.ImportConfig, io.Writer) error = store.ImportAll
-
-var _ func(*store.Workspace, store.Medium, string) error = store.Import
-
-var _ func(*store.Workspace, store.Medium, string) error = store.Export

@@ -25,19 +25,18 @@ unsafe fn with_medium(
     }
 }
 
-unsafe fn run(
+/// Converts the arguments and runs `f` (inside the caller's panic boundary).
+unsafe fn transfer(
     op: &str,
     ws: *const store_workspace,
     medium: *const store_medium_vtable,
     path: *const u8,
     path_len: usize,
     f: impl FnOnce(&Workspace, &dyn Medium, &str) -> Result<()>,
-) -> store_status {
-    call(|| {
-        with_medium(op, medium, |m| {
-            let ws = ws_ref(ws).map_err(|e| e.wrap(op))?;
-            f(ws, m, text(path, path_len, "path")?)
-        })
+) -> Result<()> {
+    with_medium(op, medium, |m| {
+        let ws = ws_ref(ws).map_err(|e| e.wrap(op))?;
+        f(ws, m, text(path, path_len, "path")?)
     })
 }
 
@@ -66,7 +65,7 @@ pub unsafe extern "C" fn store_workspace_import(
     path: *const u8,
     path_len: usize,
 ) -> store_status {
-    run("store.Import", ws, medium, path, path_len, |ws, m, path| ws.import(m, path).map(drop))
+    call(|| transfer("store.Import", ws, medium, path, path_len, |ws, m, path| ws.import(m, path).map(drop)))
 }
 
 /// Writes the workspace to the file `path` (UTF-8, copied) on `medium`
@@ -93,5 +92,5 @@ pub unsafe extern "C" fn store_workspace_export(
     path: *const u8,
     path_len: usize,
 ) -> store_status {
-    run("store.Export", ws, medium, path, path_len, |ws, m, path| ws.export(m, path))
+    call(|| transfer("store.Export", ws, medium, path, path_len, |ws, m, path| ws.export(m, path)))
 }

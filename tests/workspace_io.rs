@@ -3,17 +3,16 @@
 //! atomic exports, and export → import round trips.
 #![cfg(feature = "duckdb")]
 
+mod common;
+
+use common::medium::FaultyMedium;
 use serde_json::{json, Map, Value};
-use std::io;
 use std::path::Path;
-use store::{Config, ErrorKind, FileInfo, LocalMedium, Medium, MemoryMedium, Store, Workspace, WriteCloser};
+use std::sync::atomic::{AtomicBool, Ordering};
+use store::{ErrorKind, LocalMedium, Medium, MemoryMedium, Store, Workspace};
 
 fn open(dir: &Path) -> Store {
-    let config = Config {
-        workspace_state_directory: dir.join("state").to_str().unwrap().to_string(),
-        ..Config::new(dir.join("store.db").to_str().unwrap())
-    };
-    Store::open(config).expect("open store")
+    common::open_with_state(dir)
 }
 
 fn obj(v: Value) -> Map<String, Value> {
@@ -293,98 +292,22 @@ fn export_of_a_closed_workspace_keeps_the_old_file() {
     ws.discard();
 }
 
-/// A memory medium whose `write` or `rename` can be made to fail, and
-/// whose `ensure_dir` calls are recorded.
-#[derive(Default)]
-struct Faulty {
-    inner: MemoryMedium,
-    fail_write: bool,
-    fail_rename: bool,
-    fail_ensure_dir: bool,
-    dirs: parking_lot::Mutex<Vec<String>>,
-}
-
-fn forced(what: &str) -> io::Error {
-    io::Error::other(format!("forced {what} failure"))
-}
-
-impl Medium for Faulty {
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        self.inner.read(path)
-    }
-    fn write(&self, path: &str, content: &[u8]) -> io::Result<()> {
-        if self.fail_write {
-            // Leave a partial file behind, as a failing remote write may.
-            self.inner.write(path, &content[..content.len() / 2])?;
-            return Err(forced("write"));
-        }
-        self.inner.write(path, content)
-    }
-    fn write_mode(&self, path: &str, content: &[u8], mode: u32) -> io::Result<()> {
-        self.inner.write_mode(path, content, mode)
-    }
-    fn ensure_dir(&self, path: &str) -> io::Result<()> {
-        self.dirs.lock().push(path.to_string());
-        if self.fail_ensure_dir {
-            return Err(forced("ensure_dir"));
-        }
-        self.inner.ensure_dir(path)
-    }
-    fn is_file(&self, path: &str) -> bool {
-        self.inner.is_file(path)
-    }
-    fn delete(&self, path: &str) -> io::Result<()> {
-        self.inner.delete(path)
-    }
-    fn delete_all(&self, path: &str) -> io::Result<()> {
-        self.inner.delete_all(path)
-    }
-    fn rename(&self, old_path: &str, new_path: &str) -> io::Result<()> {
-        if self.fail_rename {
-            return Err(forced("rename"));
-        }
-        self.inner.rename(old_path, new_path)
-    }
-    fn list(&self, path: &str) -> io::Result<Vec<FileInfo>> {
-        self.inner.list(path)
-    }
-    fn stat(&self, path: &str) -> io::Result<FileInfo> {
-        self.inner.stat(path)
-    }
-    fn open(&self, path: &str) -> io::Result<Box<dyn io::Read + Send>> {
-        self.inner.open(path)
-    }
-    fn create(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
-        self.inner.create(path)
-    }
-    fn append(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
-        self.inner.append(path)
-    }
-    fn read_stream(&self, path: &str) -> io::Result<Box<dyn io::Read + Send>> {
-        self.inner.read_stream(path)
-    }
-    fn write_stream(&self, path: &str) -> io::Result<Box<dyn WriteCloser>> {
-        self.inner.write_stream(path)
-    }
-    fn exists(&self, path: &str) -> bool {
-        self.inner.exists(path)
-    }
-    fn is_dir(&self, path: &str) -> bool {
-        self.inner.is_dir(path)
-    }
-}
-
 #[test]
 fn a_failing_export_leaves_the_old_file_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path());
     let ws = three_entries(&s, "atomic");
     let old = b"old content \x00\xff kept".to_vec();
+    let set = |flag: &AtomicBool, on: bool| flag.store(on, Ordering::SeqCst);
     for (fail_write, fail_rename, want) in [
-        (true, false, "store.Export: write jsonl: forced write failure"),
+        (true, false, "store.Export: write jsonl: remote storage unavailable"),
         (false, true, "store.Export: write jsonl: rename "),
     ] {
-        let m = Faulty { fail_write, fail_rename, ..Default::default() };
+        let m = FaultyMedium::default();
+        set(&m.fail_writes, fail_write);
+        // A failing write leaves half the temporary file behind.
+        set(&m.partial_writes, true);
+        set(&m.fail_renames, fail_rename);
         m.inner.write("out/r.jsonl", &old).unwrap();
         let err = ws.export(&m, "out/r.jsonl").unwrap_err();
         assert!(err.to_string().starts_with(want), "{err}");
@@ -393,15 +316,16 @@ fn a_failing_export_leaves_the_old_file_byte_identical() {
         assert_eq!(m.inner.file_paths(), ["out/r.jsonl"], "no temporary file stays");
     }
     // The directory is ensured before the workspace is consulted (go-store's order).
-    let m = Faulty { fail_ensure_dir: true, ..Default::default() };
+    let m = FaultyMedium::default();
+    set(&m.fail_ensure_dir, true);
     let err = ws.export(&m, "a/b/r.json").unwrap_err();
-    assert_eq!(err.to_string(), "store.Export: ensure directory: forced ensure_dir failure");
-    let m = Faulty::default();
+    assert_eq!(err.to_string(), "store.Export: ensure directory: directory refused");
+    let m = FaultyMedium::default();
     ws.close().unwrap();
     assert!(ws.export(&m, "a/b/r.json").is_err());
     ws.export(&m, "r.json").unwrap_err();
     ws.export(&m, "/r.json").unwrap_err();
-    assert_eq!(*m.dirs.lock(), ["a/b"]);
+    assert_eq!(*m.dirs.lock().unwrap(), ["a/b"]);
     ws.discard();
 }
 

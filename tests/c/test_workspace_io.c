@@ -132,20 +132,8 @@ static int file_count(medium *m) {
 }
 
 static store_db *open_store(const char *name) {
-    char path[512], file_path[600], state[600];
-    store_options options;
-    store_db *db = NULL;
-    check_path(path, sizeof path, name);
-    snprintf(state, sizeof state, "%s-state", path);
-    snprintf(file_path, sizeof file_path, "%s.db", path);
-    store_options_init(&options, sizeof options);
-    options.workspace_state_directory.ptr = (const uint8_t *)state;
-    options.workspace_state_directory.len = strlen(state);
-    if (store_open(S(file_path), &options, &db) != STORE_OK) {
-        check_fail(__FILE__, __LINE__, "store_open: %s", store_last_error());
-        return NULL;
-    }
-    return db;
+    char state[600];
+    return check_open_with_state(name, state, sizeof state);
 }
 
 #define CHECK_FILE(m, path, want) \

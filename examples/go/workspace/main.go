@@ -36,10 +36,12 @@ func (localFiles) Read(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
 }
-func (localFiles) Write(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }
-func (localFiles) EnsureDir(path string) error      { return os.MkdirAll(path, 0o755) }
-func (localFiles) Rename(from, to string) error     { return os.Rename(from, to) }
-func (localFiles) Delete(path string) error         { return os.Remove(path) }
+func (localFiles) Write(path, content string) error {
+	return os.WriteFile(path, []byte(content), 0o644)
+}
+func (localFiles) EnsureDir(path string) error  { return os.MkdirAll(path, 0o755) }
+func (localFiles) Rename(from, to string) error { return os.Rename(from, to) }
+func (localFiles) Delete(path string) error     { return os.Remove(path) }
 func (localFiles) Exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil

@@ -2032,6 +2032,49 @@ enum store_status store_wait_for_orphan_scan(const struct store_db *db);
  */
 void store_workspace_array_free(struct store_workspace **array, size_t len);
 
+/**
+ * Adds the records of the file `path` (UTF-8, copied) on `medium` to the
+ * workspace (go-store `Import`), all or nothing: a parse error anywhere or
+ * a failed insert leaves the workspace as it was (go-store keeps the JSON
+ * lines before a bad one). The kind is the file's base name without its
+ * last extension (`entry` if that is empty); the lower-cased extension
+ * picks the format: `.csv` (header row, string values), `.json` (array of
+ * objects, or one under `entries`/`records`/`data`, or one object), else
+ * JSON lines. Entries put earlier are written first and kept. `medium`
+ * NULL means the local filesystem (paths relative to the working
+ * directory). Errors: `STORE_INVALID_ARGUMENT` (empty path, parse errors:
+ * `store.Import: parse csv: …`, `parse jsonl line N: …`, `parse json: …`,
+ * `json array element is not an object at index N`, `unsupported json
+ * shape`), `STORE_IO` (`read from medium`), `STORE_CLOSED`.
+ * Ownership: `ws` and `path` are borrowed for the call; the `medium`
+ * table is copied and the library takes the medium for the call: its
+ * `release` runs exactly once before this function returns, whatever the
+ * outcome. Thread: any thread; the medium's callbacks run on the calling
+ * thread; waits for a running call on the handle.
+ */
+enum store_status store_workspace_import(const struct store_workspace *ws, const struct store_medium_vtable *medium, const uint8_t *path, size_t path_len);
+
+/**
+ * Writes the workspace to the file `path` (UTF-8, copied) on `medium`
+ * (go-store `Export`). By the lower-cased last extension: `.jsonl` and
+ * `.ndjson` give one JSON line per entry in id order
+ * (`{"created_at":…,"entry_data":"<JSON text>","entry_kind":…}`), `.csv`
+ * the header `entry_kind,entry_data,created_at` and one row per entry
+ * (fields quoted only when they hold `,` `"` CR or LF), anything else the
+ * aggregate `{"kind":count,…}`. The parent directory is ensured first; the
+ * content is written under a temporary name beside `path` and renamed
+ * onto it, so on failure no partial file exists and an existing file is
+ * unchanged. `medium` NULL means the local filesystem. Errors:
+ * `STORE_INVALID_ARGUMENT` (empty path), `STORE_CLOSED` (`aggregate
+ * workspace` / `query workspace` of a closed workspace), `STORE_IO`.
+ * Ownership: `ws` and `path` are borrowed for the call; the `medium`
+ * table is copied and the library takes the medium for the call: its
+ * `release` runs exactly once before this function returns, whatever the
+ * outcome. Thread: any thread; the medium's callbacks run on the calling
+ * thread; waits for a running call on the handle.
+ */
+enum store_status store_workspace_export(const struct store_workspace *ws, const struct store_medium_vtable *medium, const uint8_t *path, size_t path_len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -14,7 +14,7 @@ bench: bench-c
 
 C_BUILD := $(BUILD)/c
 C_TEST_SRC := tests/c
-C_TESTS := args kv persist events scope txn threads abi journal media workspace
+C_TESTS := args kv persist events scope txn threads abi journal media workspace workspace_io
 C_TEST_FLAGS := $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -g -O1 -pthread -Iinclude -I$(C_TEST_SRC)
 C_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 C_LINK_STORE := -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR) -pthread

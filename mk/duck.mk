@@ -125,7 +125,26 @@ $(CSHARP_OUT)/Analytics.exe: examples/csharp/Analytics.cs $(CSHARP_LIB)
 # lines must match exactly.
 ANALYTICS_EXPECTED := exported 2 rows to scores.parquet\nexported 2 rows to shards/model=*/\n
 
-test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analytics-cpp $(CSHARP_OUT)/Analytics.exe
+# The workspace example (put, aggregate, export, import, commit): the same
+# output in every language.
+$(BUILD)/examples/workspace-c: examples/c/workspace.c include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(LIBDIR) -lstore -Wl,-rpath,$(LIBDIR) -o $@
+
+$(BUILD)/examples/workspace-cpp: examples/cpp/workspace.cpp bindings/c/store.hpp include/store.h | build
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_STRICT) -O2 -Iinclude -Ibindings/c $< $(CPP_LINK) -o $@
+
+$(CSHARP_OUT)/Workspace.exe: examples/csharp/Workspace.cs $(CSHARP_LIB)
+	mcs $(MCS_FLAGS) -r:$(CSHARP_LIB) -out:$@ $<
+
+WORKSPACE_SUMMARY := {"findings":2,"like":2,"profile_match":1}
+WORKSPACE_BEFORE := aggregate: {"like":2,"profile_match":1}\nexported 3 entries to entries.jsonl\n
+WORKSPACE_AFTER := imported findings.csv: $(WORKSPACE_SUMMARY)\ncommitted: $(WORKSPACE_SUMMARY)\nsummary: $(WORKSPACE_SUMMARY)\n
+WORKSPACE_EXPECTED := $(WORKSPACE_BEFORE)$(WORKSPACE_AFTER)
+
+test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analytics-cpp $(CSHARP_OUT)/Analytics.exe \
+		$(BUILD)/examples/workspace-c $(BUILD)/examples/workspace-cpp $(CSHARP_OUT)/Workspace.exe
 	@set -e; for lang in c cpp go csharp; do \
 		dir=$$(mktemp -d); \
 		case $$lang in \
@@ -138,6 +157,17 @@ test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analyt
 		tail -n 2 "$$dir/out" | diff -u "$$dir/want" -; \
 		test -f "$$dir/scores.parquet" -a -d "$$dir/shards/model=model-a" -a -d "$$dir/shards/model=model-b"; \
 		rm -rf "$$dir"; echo "[pass] examples/$$lang analytics"; \
+	done
+	@set -e; for lang in c cpp go csharp; do \
+		dir=$$(mktemp -d); \
+		case $$lang in \
+		c|cpp) $(BUILD)/examples/workspace-$$lang "$$dir" > "$$dir/out" ;; \
+		go) (cd examples/go/workspace && $(GO) run . "$$dir") > "$$dir/out" ;; \
+		csharp) $(MONO_RUN) $(CSHARP_OUT)/Workspace.exe "$$dir" > "$$dir/out" ;; \
+		esac; \
+		printf '$(WORKSPACE_EXPECTED)' | diff -u - "$$dir/out"; \
+		test -f "$$dir/entries.jsonl" -a ! -e "$$dir/state/reviews.duckdb"; \
+		rm -rf "$$dir"; echo "[pass] examples/$$lang workspace"; \
 	done
 
 # ---- benchmarks ----------------------------------------------------------

@@ -4,76 +4,9 @@
 
 mod common;
 
-use std::io;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
-use store::{Config, ErrorKind, FileInfo, Kv, Medium, MemoryMedium, SharedMedium, Store, WriteCloser};
-
-/// An in-memory medium whose writes can be made to fail, counting them.
-#[derive(Clone, Default)]
-struct Flaky {
-    inner: MemoryMedium,
-    fail_writes: Arc<AtomicBool>,
-    writes: Arc<AtomicUsize>,
-}
-
-impl Medium for Flaky {
-    fn read(&self, p: &str) -> io::Result<Vec<u8>> {
-        self.inner.read(p)
-    }
-    fn write(&self, p: &str, c: &[u8]) -> io::Result<()> {
-        self.writes.fetch_add(1, Ordering::SeqCst);
-        if self.fail_writes.load(Ordering::SeqCst) {
-            return Err(io::Error::other("remote storage unavailable"));
-        }
-        self.inner.write(p, c)
-    }
-    fn write_mode(&self, p: &str, c: &[u8], m: u32) -> io::Result<()> {
-        self.inner.write_mode(p, c, m)
-    }
-    fn ensure_dir(&self, p: &str) -> io::Result<()> {
-        self.inner.ensure_dir(p)
-    }
-    fn is_file(&self, p: &str) -> bool {
-        self.inner.is_file(p)
-    }
-    fn delete(&self, p: &str) -> io::Result<()> {
-        self.inner.delete(p)
-    }
-    fn delete_all(&self, p: &str) -> io::Result<()> {
-        self.inner.delete_all(p)
-    }
-    fn rename(&self, a: &str, b: &str) -> io::Result<()> {
-        self.inner.rename(a, b)
-    }
-    fn list(&self, p: &str) -> io::Result<Vec<FileInfo>> {
-        self.inner.list(p)
-    }
-    fn stat(&self, p: &str) -> io::Result<FileInfo> {
-        self.inner.stat(p)
-    }
-    fn open(&self, p: &str) -> io::Result<Box<dyn io::Read + Send>> {
-        self.inner.open(p)
-    }
-    fn create(&self, p: &str) -> io::Result<Box<dyn WriteCloser>> {
-        self.inner.create(p)
-    }
-    fn append(&self, p: &str) -> io::Result<Box<dyn WriteCloser>> {
-        self.inner.append(p)
-    }
-    fn read_stream(&self, p: &str) -> io::Result<Box<dyn io::Read + Send>> {
-        self.inner.read_stream(p)
-    }
-    fn write_stream(&self, p: &str) -> io::Result<Box<dyn WriteCloser>> {
-        self.inner.write_stream(p)
-    }
-    fn exists(&self, p: &str) -> bool {
-        self.inner.exists(p)
-    }
-    fn is_dir(&self, p: &str) -> bool {
-        self.inner.is_dir(p)
-    }
-}
+use common::medium::FaultyMedium;
+use std::sync::atomic::Ordering;
+use store::{Config, ErrorKind, Kv, Medium, MemoryMedium, SharedMedium, Store};
 
 fn open_on(medium: &SharedMedium, path: &str) -> Store {
     Store::open(Config::new(path).medium(medium.clone())).unwrap_or_else(|e| panic!("open {path}: {e}"))
@@ -126,7 +59,7 @@ fn medium_memory_path_is_not_medium_backed() {
 
 #[test]
 fn medium_close_bad_write_back_failure_keeps_store_closing_and_retries() {
-    let flaky = Flaky::default();
+    let flaky = FaultyMedium::default();
     let medium = SharedMedium::new(flaky.clone());
     let db = open_on(&medium, "app.db");
     db.set("g", "k", "v").unwrap();

@@ -4,18 +4,16 @@
 //! name, corrupt files quarantined byte-identical, go-store's own files).
 #![cfg(feature = "duckdb")]
 
+mod common;
+
 use serde_json::{json, Map, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use store::{Config, DuckDb, ErrorKind, EventKind, Kv, Store};
+use store::{DuckDb, ErrorKind, EventKind, Kv, Store};
 
 fn open(dir: &Path) -> Store {
-    let config = Config {
-        workspace_state_directory: dir.join("state").to_str().unwrap().to_string(),
-        ..Config::new(dir.join("store.db").to_str().unwrap())
-    };
-    Store::open(config).expect("open store")
+    common::open_with_state(dir)
 }
 
 fn obj(v: Value) -> Map<String, Value> {

@@ -1032,6 +1032,27 @@ public:
         return detail::take(out);
     }
 
+    /**
+     * Adds one entry per record of the file path (go-store Import), read from
+     * medium, or from the local filesystem when medium is null. The kind is the
+     * base name without its last extension; .csv (header row), .json (array of
+     * objects, or one under entries/records/data, or one object), anything else
+     * JSON lines. All or nothing: on any error the workspace is unchanged.
+     */
+    void import_from(std::string_view path, std::shared_ptr<medium_interface> medium = nullptr) const {
+        transfer(store_workspace_import, path, std::move(medium));
+    }
+
+    /**
+     * Writes the workspace to path (go-store Export) on medium, or the local
+     * filesystem when it is null: .jsonl/.ndjson one JSON line per entry, .csv
+     * one row per entry, anything else the aggregate JSON. Written under a
+     * temporary name and renamed: a failure keeps an existing file unchanged.
+     */
+    void export_to(std::string_view path, std::shared_ptr<medium_interface> medium = nullptr) const {
+        transfer(store_workspace_export, path, std::move(medium));
+    }
+
     /** Closes and deletes the files (idempotent). */
     void discard() const { detail::check(store_workspace_discard(h_.get())); }
 
@@ -1057,6 +1078,18 @@ public:
 
 private:
     explicit workspace(store_workspace *raw) : h_(raw) {}
+
+    using transfer_fn = decltype(&store_workspace_import);
+
+    // The library takes the table's medium for the call and releases it before returning.
+    void transfer(transfer_fn fn, std::string_view path, std::shared_ptr<medium_interface> medium) const {
+        if (!medium) {
+            detail::check(fn(h_.get(), nullptr, detail::ptr(path), path.size()));
+            return;
+        }
+        store_medium_vtable v = detail::medium_bridge::table(std::move(medium));
+        detail::check(fn(h_.get(), &v, detail::ptr(path), path.size()));
+    }
 
     detail::handle<store_workspace, store_workspace_free> h_;
 };

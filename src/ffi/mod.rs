@@ -32,6 +32,8 @@ mod types;
 mod version;
 #[cfg(feature = "duckdb")]
 mod workspace;
+#[cfg(feature = "duckdb")]
+mod workspace_io;
 
 pub use boundary::*;
 pub use db::*;
@@ -52,3 +54,5 @@ pub use types::*;
 pub use version::*;
 #[cfg(feature = "duckdb")]
 pub use workspace::*;
+#[cfg(feature = "duckdb")]
+pub use workspace_io::*;

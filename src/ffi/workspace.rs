@@ -22,7 +22,7 @@ pub struct store_workspace {
     ws: Workspace,
 }
 
-unsafe fn ws_ref<'a>(ws: *const store_workspace) -> Result<&'a Workspace> {
+pub(super) unsafe fn ws_ref<'a>(ws: *const store_workspace) -> Result<&'a Workspace> {
     ws.as_ref().map(|w| &w.ws).ok_or_else(|| Error::invalid("store: workspace handle is NULL"))
 }
 

@@ -118,6 +118,23 @@ store_db *check_open(const char *file, int line, const char *path, uint32_t sync
     return db;
 }
 
+store_db *check_open_with_state(const char *name, char *state, size_t cap) {
+    char path[512], file[600];
+    store_options options;
+    store_db *db = NULL;
+    check_path(path, sizeof path, name);
+    snprintf(state, cap, "%s-state", path);
+    snprintf(file, sizeof file, "%s.db", path);
+    store_options_init(&options, sizeof options);
+    options.workspace_state_directory.ptr = (const uint8_t *)state;
+    options.workspace_state_directory.len = strlen(state);
+    if (store_open(STORE_STR(file), &options, &db) != STORE_OK) {
+        check_fail(__FILE__, __LINE__, "store_open %s: %s", file, store_last_error());
+        return NULL;
+    }
+    return db;
+}
+
 static bool selected(const char *name, int argc, char **argv) {
     int i;
     if (argc < 2) return true;

@@ -67,6 +67,12 @@ int64_t check_now_ms(void);
 /** Opens a store at `path` with the given `synchronous` value; NULL on failure (reported). */
 store_db *check_open(const char *file, int line, const char *path, uint32_t synchronous);
 
+/**
+ * Opens `<tmpdir>/<name>.db` with the workspace state directory
+ * `<tmpdir>/<name>-state` (written to `state`, size `cap`); NULL on failure (reported).
+ */
+store_db *check_open_with_state(const char *name, char *state, size_t cap);
+
 /** Opens a private `:memory:` store, or fails the test and returns. */
 #define OPEN_MEMORY(db) \
     store_db *db = check_open(__FILE__, __LINE__, ":memory:", STORE_SYNC_DEFAULT); \

@@ -17,24 +17,6 @@ static bool exists(const char *path) {
     return stat(path, &st) == 0;
 }
 
-/* Opens `<tmpdir>/<name>.db` with the state directory `<tmpdir>/<name>-state`. */
-static store_db *open_with_state(const char *name, char *state, size_t cap) {
-    char path[512], file[600];
-    store_options options;
-    store_db *db = NULL;
-    check_path(path, sizeof path, name);
-    snprintf(state, cap, "%s-state", path);
-    snprintf(file, sizeof file, "%s.db", path);
-    store_options_init(&options, sizeof options);
-    options.workspace_state_directory.ptr = (const uint8_t *)state;
-    options.workspace_state_directory.len = strlen(state);
-    if (store_open(S(file), &options, &db) != STORE_OK) {
-        check_fail(__FILE__, __LINE__, "store_open: %s", store_last_error());
-        return NULL;
-    }
-    return db;
-}
-
 #define CHECK_JSON(call, want) \
     do { \
         store_bytes j_ = {0}; \
@@ -47,7 +29,7 @@ static store_db *open_with_state(const char *name, char *state, size_t cap) {
 
 static void put_count_aggregate_query_commit(void) {
     char state[600], file[700];
-    store_db *db = open_with_state("ws1", state, sizeof state);
+    store_db *db = check_open_with_state("ws1", state, sizeof state);
     if (!db) return;
     store_workspace *ws = NULL;
     int64_t n = -1;
@@ -76,7 +58,7 @@ static void put_count_aggregate_query_commit(void) {
 
 static void close_recover_and_reuse(void) {
     char state[600];
-    store_db *db = open_with_state("ws2", state, sizeof state);
+    store_db *db = check_open_with_state("ws2", state, sizeof state);
     if (!db) return;
     store_workspace *ws = NULL, *again = NULL, **list = NULL;
     size_t len = 99;
@@ -109,7 +91,7 @@ static void close_recover_and_reuse(void) {
 
 static void argument_errors(void) {
     char state[600];
-    store_db *db = open_with_state("ws3", state, sizeof state);
+    store_db *db = check_open_with_state("ws3", state, sizeof state);
     if (!db) return;
     store_workspace *ws = NULL;
     store_bytes v = {0};

@@ -4,6 +4,8 @@
 //! Each test binary uses a different subset, hence `dead_code` is allowed.
 #![allow(dead_code)]
 
+pub mod medium;
+
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -29,6 +31,15 @@ pub fn db_path(dir: &tempfile::TempDir, name: &str) -> String {
 /// Opens (creating) the file database at `path` with default settings.
 pub fn open_file(path: &str) -> Store {
     Store::open(Config::new(path)).unwrap_or_else(|e| panic!("open {path}: {e}"))
+}
+
+/// Opens `dir/store.db` with the workspace state directory `dir/state`.
+pub fn open_with_state(dir: &std::path::Path) -> Store {
+    let config = Config {
+        workspace_state_directory: dir.join("state").to_str().unwrap().to_string(),
+        ..Config::new(dir.join("store.db").to_str().unwrap())
+    };
+    Store::open(config).expect("open store")
 }
 
 /// A raw SQLite connection to the same file, for checking the on-disk layout.

@@ -6,9 +6,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static void write_file(const std::string &path, const std::string &content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+static std::string read_file(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 static bool exists(const std::string &path) {
     struct stat st;
@@ -72,6 +83,27 @@ int main() {
         auto orphans = store::workspace::recover_orphans(db);
         CHECK(orphans.size() == 1, "orphan from the scan");
         if (orphans.size() == 1) CHECK(orphans[0].aggregate_json() == R"({"row":1})", "aggregate kept by the scan");
+    }
+    {
+        // Import and export on the local filesystem (no medium).
+        auto db = store::db::open(dir + "/io.db", opts);
+        auto ws = store::workspace::create(db, "io");
+        write_file(dir + "/data.jsonl", "{\"user\":\"@alice\"}\n{\"user\":\"@bob\"}\n");
+        ws.import_from(dir + "/data.jsonl");
+        write_file(dir + "/notes.csv", "name,note\nAlice,\"two\nlines\"\n");
+        ws.import_from(dir + "/notes.csv");
+        CHECK(ws.aggregate_json() == R"({"data":2,"notes":1})", "imported");
+        write_file(dir + "/bad.jsonl", "{\"a\":1}\n{\"a\":2}\n{\"a\":\n");
+        expect_error(STORE_INVALID_ARGUMENT, [&] { ws.import_from(dir + "/bad.jsonl"); }, "bad line", "parse jsonl line 3");
+        CHECK(ws.count() == 3, "a bad line adds nothing");
+        expect_error(STORE_IO, [&] { ws.import_from(dir + "/ghost.jsonl"); }, "missing file", "read from medium");
+        ws.export_to(dir + "/out/report.json");
+        CHECK(read_file(dir + "/out/report.json") == R"({"data":2,"notes":1})", "exported aggregate");
+        ws.export_to(dir + "/out/entries.csv");
+        CHECK(read_file(dir + "/out/entries.csv").rfind("entry_kind,entry_data,created_at\ndata,", 0) == 0, "exported csv");
+        ws.close();
+        expect_error(STORE_CLOSED, [&] { ws.export_to(dir + "/out/report.json"); }, "closed", "aggregate workspace");
+        CHECK(read_file(dir + "/out/report.json") == R"({"data":2,"notes":1})", "old file kept");
     }
     std::string cmd = "rm -rf '" + dir + "'";
     if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());

@@ -154,6 +154,53 @@ namespace Dappco.Store
             return DuckRows.FromJson(Utf8.Decode(Utf8.Take(ref json)));
         }
 
+        /// <summary>
+        /// Adds one entry per record of <paramref name="path"/> (go-store Import), read from
+        /// <paramref name="medium"/> or, when it is null, the local filesystem. The kind is the
+        /// file's base name without its last extension; <c>.csv</c> (header row, string values),
+        /// <c>.json</c> (array of objects, or one under entries/records/data, or one object) and
+        /// anything else as JSON lines. All or nothing: on any error (a bad line, a malformed CSV)
+        /// the workspace is left as it was.
+        /// </summary>
+        public void Import(string path, IMedium medium = null)
+        {
+            Transfer(path, medium, false);
+        }
+
+        /// <summary>
+        /// Writes the workspace to <paramref name="path"/> (go-store Export) on
+        /// <paramref name="medium"/> or the local filesystem: <c>.jsonl</c>/<c>.ndjson</c> one JSON
+        /// line per entry, <c>.csv</c> one row per entry, anything else the aggregate as JSON. The
+        /// file is written under a temporary name and renamed, so a failure keeps an existing file.
+        /// </summary>
+        public void Export(string path, IMedium medium = null)
+        {
+            Transfer(path, medium, true);
+        }
+
+        private void Transfer(string path, IMedium medium, bool export)
+        {
+            byte[] p = Utf8.Encode(path, "path");
+            Live();
+            StoreStatus status;
+            if (medium == null)
+            {
+                status = export
+                    ? WorkspaceNative.store_workspace_export(_handle, IntPtr.Zero, p, Utf8.Len(p))
+                    : WorkspaceNative.store_workspace_import(_handle, IntPtr.Zero, p, Utf8.Len(p));
+            }
+            else
+            {
+                // The library owns the table's GCHandle from here and releases it
+                // exactly once before the call returns.
+                NativeMediumVTable table = MediumAdapter.Table(medium);
+                status = export
+                    ? WorkspaceNative.store_workspace_export(_handle, ref table, p, Utf8.Len(p))
+                    : WorkspaceNative.store_workspace_import(_handle, ref table, p, Utf8.Len(p));
+            }
+            StoreException.Check(status);
+        }
+
         /// <summary>Commits the counts to the journal and the workspace:&lt;name&gt;/summary entry, removes the files.</summary>
         public Dictionary<string, long> Commit()
         {
@@ -216,6 +263,14 @@ namespace Dappco.Store
         internal static extern StoreStatus store_wait_for_orphan_scan(StoreDbHandle db);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern StoreStatus store_recover_orphans(StoreDbHandle db, byte[] dir, UIntPtr dirLen, out IntPtr array, out UIntPtr len);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern StoreStatus store_workspace_import(WorkspaceHandle ws, ref NativeMediumVTable medium, byte[] path, UIntPtr pathLen);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern StoreStatus store_workspace_import(WorkspaceHandle ws, IntPtr localFilesystem, byte[] path, UIntPtr pathLen);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern StoreStatus store_workspace_export(WorkspaceHandle ws, ref NativeMediumVTable medium, byte[] path, UIntPtr pathLen);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern StoreStatus store_workspace_export(WorkspaceHandle ws, IntPtr localFilesystem, byte[] path, UIntPtr pathLen);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void store_workspace_array_free(IntPtr array, UIntPtr len);
     }

@@ -4,6 +4,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text;
 using Dappco.Store;
 
 namespace Dappco.Store.Tests
@@ -15,6 +16,7 @@ namespace Dappco.Store.Tests
             r.Add("workspace: put, aggregate, query, commit", PutAndCommit);
             r.Add("workspace: close, recover, errors", CloseAndRecover);
             r.Add("workspace: orphans found at open outlive the state directory", ScanAtOpen);
+            r.Add("workspace: import and export", ImportExport);
         }
 
         private static Store OpenIn(string dir)
@@ -55,6 +57,52 @@ namespace Dappco.Store.Tests
                     Assert.True(!File.Exists(ws.DatabasePath), "file removed");
                     Assert.Equal("{\"like\":2,\"profile_match\":1}", store.Get("workspace:scores", "summary"), "summary");
                     Assert.Fails<StoreClosedException>(StoreStatus.Closed, "workspace is closed", () => ws.Put("like", "{}"), "put after commit");
+                }
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        private static void ImportExport()
+        {
+            string dir = TempDir();
+            try
+            {
+                using (Store store = OpenIn(dir))
+                using (Workspace ws = Workspace.Create(store, "io"))
+                {
+                    var medium = new MemoryMedium();
+                    medium.Write("data.jsonl", Encoding.UTF8.GetBytes("{\"user\":\"@alice\"}\n{\"user\":\"@bob\"}\n"));
+                    ws.Import("data.jsonl", medium);
+                    medium.Write("notes.csv", Encoding.UTF8.GetBytes("name,note\nAlice,\"hello\nworld\"\n"));
+                    ws.Import("notes.csv", medium);
+                    Assert.Equal(2L, ws.Aggregate()["data"], "jsonl rows");
+                    Assert.Equal(1L, ws.Aggregate()["notes"], "csv rows");
+
+                    // All or nothing: a bad third line adds none of the lines.
+                    medium.Write("bad.jsonl", Encoding.UTF8.GetBytes("{\"a\":1}\n{\"a\":2}\n{\"a\":\n"));
+                    Assert.Fails<StoreInvalidArgumentException>(StoreStatus.InvalidArgument, "parse jsonl line 3",
+                        () => ws.Import("bad.jsonl", medium), "bad line");
+                    Assert.Equal(3L, ws.Count(), "count unchanged");
+                    Assert.Fails<StoreIOException>(StoreStatus.IO, "read from medium",
+                        () => ws.Import("ghost.jsonl", medium), "missing file");
+
+                    ws.Export("report.json", medium);
+                    Assert.Equal("{\"data\":2,\"notes\":1}", Encoding.UTF8.GetString(medium.Get("report.json")), "aggregate export");
+                    // The local filesystem when no medium is given.
+                    string csv = Path.Combine(dir, "out", "entries.csv");
+                    ws.Export(csv);
+                    Assert.True(File.ReadAllText(csv).StartsWith("entry_kind,entry_data,created_at\ndata,"), "csv export");
+
+                    medium.Write("keep.json", Encoding.UTF8.GetBytes("{\"previous\":true}"));
+                    ws.Close();
+                    Assert.Fails<StoreClosedException>(StoreStatus.Closed, "aggregate workspace",
+                        () => ws.Export("keep.json", medium), "closed workspace");
+                    Assert.Equal("{\"previous\":true}", Encoding.UTF8.GetString(medium.Get("keep.json")), "old file kept");
+                    Assert.Fails<StoreInvalidArgumentException>(StoreStatus.InvalidArgument, "path is empty",
+                        () => ws.Export("", medium), "empty path");
                 }
             }
             finally

@@ -162,6 +162,38 @@ impl WorkspaceDb {
         Ok(())
     }
 
+    /// Adds every row of `records` (JSON text, all of kind `kind`) in one
+    /// transaction: all of them or, on any failure, none. Rows buffered by
+    /// earlier `put`s are written (and committed) first, so they neither
+    /// join nor depend on this batch.
+    pub(crate) fn insert_all(&mut self, kind: &str, records: &[String], created_at: i64) -> Result<()> {
+        self.flush()?;
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        let appended = (|| {
+            for (i, data) in records.iter().enumerate() {
+                #[cfg(test)]
+                if tests::FAIL_AT.with(|f| f.get()) == Some(i) {
+                    return Err(Error::new(ErrorKind::Io, "injected failure"));
+                }
+                #[cfg(not(test))]
+                let _ = i;
+                self.put(kind, data, created_at)?;
+            }
+            self.flush()
+        })();
+        let outcome = appended.and_then(|()| self.conn.execute_batch("COMMIT"));
+        if let Err(e) = outcome {
+            // Drop what the appender still holds of this batch, then undo
+            // what reached the transaction.
+            self.appender = None;
+            self.pending_rows = 0;
+            self.pending_bytes = 0;
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Rows in `workspace_entries`.
     pub(crate) fn count(&mut self) -> Result<i64> {
         self.flush()?;
@@ -222,4 +254,43 @@ fn scalar_text(conn: &Connection, sql: &str) -> Result<Option<String>> {
     let mut result = extracted.prepare(0)?.execute()?;
     let json = rows::write_scalar(&mut result)?;
     Ok(json.and_then(|j| serde_json::from_slice::<Value>(&j).ok()).and_then(|v| v.as_str().map(str::to_string)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// `insert_all` fails before appending the row at this index.
+        pub(super) static FAIL_AT: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    fn open(dir: &Path) -> WorkspaceDb {
+        let path = dir.join("t.duckdb");
+        WorkspaceDb::open(&path, Claim::take(&path).unwrap()).unwrap()
+    }
+
+    fn rows(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("{{\"i\":{i}}}")).collect()
+    }
+
+    #[test]
+    fn insert_all_is_all_or_nothing_and_keeps_earlier_puts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = open(dir.path());
+        db.put("user", "{}", 1).unwrap();
+        db.put("user", "{}", 1).unwrap();
+        // Fail after the appender flushed part of the batch into the transaction.
+        FAIL_AT.with(|f| f.set(Some(FLUSH_ROWS + 10)));
+        assert!(db.insert_all("batch", &rows(FLUSH_ROWS + 20), 2).is_err());
+        FAIL_AT.with(|f| f.set(None));
+        assert_eq!(db.count().unwrap(), 2, "the two earlier puts stay, the batch is gone");
+        db.put("user", "{}", 3).unwrap();
+        db.insert_all("batch", &rows(3), 4).unwrap();
+        assert_eq!(db.count().unwrap(), 6);
+        let agg = db.aggregate().unwrap();
+        assert_eq!(agg.get("user"), Some(&Value::from(3)));
+        assert_eq!(agg.get("batch"), Some(&Value::from(3)));
+    }
 }

@@ -111,7 +111,7 @@ impl Workspace {
     }
 
     /// Runs `f` on the open file after the store's readiness check.
-    fn with_db<T>(&self, method: &str, f: impl FnOnce(&mut WorkspaceDb) -> Result<T>) -> Result<T> {
+    pub(super) fn with_db<T>(&self, method: &str, f: impl FnOnce(&mut WorkspaceDb) -> Result<T>) -> Result<T> {
         let op = format!("store.Workspace.{method}");
         if self.store.inner.is_closed() {
             return Err(Error::new(ErrorKind::Closed, format!("{op}: store is closed")));

@@ -5,11 +5,3 @@
 // References to go-store's API: declarations the binding does not offer yet.
 
 package apisurface
-
-import (
-	store "dappco.re/go/store"
-)
-
-var _ func(*store.Workspace, store.Medium, string) error = store.Import
-
-var _ func(*store.Workspace, store.Medium, string) error = store.Export

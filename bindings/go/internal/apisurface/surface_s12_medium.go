@@ -37,3 +37,7 @@ var _ apiMedium = store.Medium(nil)
 var _ func(store.Medium) store.StoreOption = store.WithMedium
 
 var _ func(*store.Store) store.Medium = (*store.Store).Medium
+
+var _ func(*store.Workspace, store.Medium, string) error = store.Import
+
+var _ func(*store.Workspace, store.Medium, string) error = store.Export

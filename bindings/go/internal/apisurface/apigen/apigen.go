@@ -357,7 +357,13 @@ func render(out *output, what, tag string) ([]byte, error) {
 	if tag != "" {
 		fmt.Fprintf(&buf, "//go:build %s\n\n", tag)
 	}
-	fmt.Fprintf(&buf, "// References to go-store's API: %s.\n\npackage apisurface\n\nimport (\n", what)
+	fmt.Fprintf(&buf, "// References to go-store's API: %s.\n\npackage apisurface\n\n", what)
+	if len(out.decls) == 0 && len(out.constants) == 0 {
+		// Nothing to reference (e.g. nothing is missing any more): an
+		// import would be unused and the file would not compile.
+		return format.Source(buf.Bytes())
+	}
+	buf.WriteString("import (\n")
 	paths := []string{`store "dappco.re/go/store"`}
 	for pkg := range out.imports {
 		if path, ok := importPaths[pkg]; ok {

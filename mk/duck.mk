@@ -179,10 +179,15 @@ $(DUCKDB_PY_VENV)/bin/python:
 	python3 -m venv $(DUCKDB_PY_VENV)
 	$(DUCKDB_PY_VENV)/bin/pip install -q duckdb==$(DUCKDB_VERSION)
 
+# DuckDB's own CLI of the same version, from PyPI's duckdb-cli package.
+$(DUCKDB_PY_VENV)/bin/duckdb: | $(DUCKDB_PY_VENV)/bin/python
+	$(DUCKDB_PY_VENV)/bin/pip install -q duckdb-cli==$(DUCKDB_VERSION)
+
 $(DUCK_C_BUILD)/bench/bench_duck: bench/c/duck/bench_duck.c include/store.h | build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -O2 -g -Iinclude $< -o $@ $(C_LINK_STORE)
 
-bench-duck: build $(DUCK_C_BUILD)/bench/bench_duck $(DUCKDB_PY_VENV)/bin/python
+bench-duck: build $(DUCK_C_BUILD)/bench/bench_duck $(DUCKDB_PY_VENV)/bin/python $(DUCKDB_PY_VENV)/bin/duckdb
 	$(DUCKDB_PY_VENV)/bin/python bench/c/duck/compare.py \
-		--ours $(DUCK_C_BUILD)/bench/bench_duck --work $(BUILD)/bench-duck $(BENCH_DUCK_ARGS)
+		--ours $(DUCK_C_BUILD)/bench/bench_duck --work $(BUILD)/bench-duck \
+		--cli $(DUCKDB_PY_VENV)/bin/duckdb $(BENCH_DUCK_ARGS)

@@ -7,9 +7,14 @@ the same version, alternating run by run, and prints best times and ratios.
 wsaggregate reads a workspace file written through the C ABI (--ws-rows
 entries, 16 kinds): ours is Workspace Aggregate on the recovered workspace,
 DuckDB's is the same GROUP BY on a fresh read-only connection to that file.
+
+rows100k is also run through DuckDB's CLI of the same version (--cli, the
+duckdb-cli package): `.mode trash` fetches every row and prints nothing, and
+`.timer on` reports the query's own time, so process start-up is not counted.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -68,6 +73,16 @@ def theirs(op, db, out):
     return seconds, rows
 
 
+def cli(binary, op, db):
+    """The query's own run time in DuckDB's CLI (rows100k only)."""
+    res = subprocess.run([binary, "-readonly", "-cmd", ".timer on", "-cmd", ".mode trash", db, OPS[op]],
+                         check=True, capture_output=True, text=True)
+    m = re.search(r"Run Time \(s\): real ([0-9.]+)", res.stdout + res.stderr)
+    if not m:
+        raise SystemExit(f"duckdb CLI printed no run time: {res.stdout!r} {res.stderr!r}")
+    return float(m.group(1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ours", required=True)
@@ -76,6 +91,7 @@ def main():
     ap.add_argument("--ws-rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ops", default=",".join(OPS))
+    ap.add_argument("--cli", help="DuckDB's CLI (duckdb-cli package) for the rows100k anchor")
     args = ap.parse_args()
 
     os.makedirs(args.work, exist_ok=True)
@@ -107,6 +123,9 @@ def main():
             raise SystemExit(f"{op}: row counts differ: ours {rows_ours}, duckdb {rows_theirs}")
         print(f"{LABELS[op].format(ws_rows=args.ws_rows):38} {best_ours:9.4f} {best_theirs:9.4f} {best_ours / best_theirs:6.2f} "
               f"{rows_ours / best_ours:12,.0f}")
+        if op == "rows100k" and args.cli:
+            best_cli = min(cli(args.cli, op, source) for _ in range(args.runs))
+            print(f"{'  same query, DuckDB CLI (.mode trash)':38} {best_ours:9.4f} {best_cli:9.4f} {best_ours / best_cli:6.2f}")
         clear(out_ours)
         clear(out_theirs)
 

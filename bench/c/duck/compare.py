@@ -75,8 +75,8 @@ def theirs(op, db, out):
 
 def cli(binary, op, db):
     """The query's own run time in DuckDB's CLI (rows100k only)."""
-    res = subprocess.run([binary, "-readonly", "-cmd", ".timer on", "-cmd", ".mode trash", db, OPS[op]],
-                         check=True, capture_output=True, text=True)
+    script = f".timer on\n.mode trash\n{OPS[op]};\n"
+    res = subprocess.run([binary, "-readonly", db], input=script, check=True, capture_output=True, text=True)
     m = re.search(r"Run Time \(s\): real ([0-9.]+)", res.stdout + res.stderr)
     if not m:
         raise SystemExit(f"duckdb CLI printed no run time: {res.stdout!r} {res.stderr!r}")

@@ -8,7 +8,7 @@
 #   make test-kv-only   the KV-only build (`--no-default-features`) and its tests
 #   make bench-duck     Parquet export, QueryRows and Workspace Aggregate against
 #                       DuckDB's own Python package of the same version
-#   make DUCKDB=bundled ...   compile DuckDB from source instead (about 25 min
+#   make DUCKDB=bundled ...   compile DuckDB from source instead (about an hour
 #                       on 2 cores, once per build cache; needs no npm)
 #
 # Every cargo call sees the same DUCKDB_LIB_DIR, so build, test, bench and

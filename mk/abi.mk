@@ -83,7 +83,7 @@ test-abi-null-copy: build $(ABI_BUILD)/null_copy
 # the recipe's status grep's and hide a failing test.
 test-abi-go: build
 	@mkdir -p $(ABI_BUILD)
-	cd tests/go-beside-sqlite && $(GO) vet -tags store_static ./...
-	@cd tests/go-beside-sqlite && { $(GO) test -tags store_static -count=1 -v ./... > $(ABI_BUILD)/go-beside.log 2>&1; \
+	cd tests/go-beside-sqlite && $(GO) vet $(call go_tags,store_static) ./...
+	@cd tests/go-beside-sqlite && { $(GO) test $(call go_tags,store_static) -count=1 -v ./... > $(ABI_BUILD)/go-beside.log 2>&1; \
 		rc=$$?; grep -E '^(--- |ok|FAIL|PASS)' $(ABI_BUILD)/go-beside.log; \
 		if [ $$rc -ne 0 ]; then cat $(ABI_BUILD)/go-beside.log; exit $$rc; fi; }

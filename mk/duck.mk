@@ -8,7 +8,7 @@
 #   make test-kv-only   the KV-only build (`--no-default-features`) and its tests
 #   make bench-duck     Parquet export, QueryRows and Workspace Aggregate against
 #                       DuckDB's own Python package of the same version
-#   make DUCKDB=bundled ...   compile DuckDB from source instead (about an hour
+#   make DUCKDB=bundled ...   compile DuckDB from source instead (40 minutes
 #                       on 2 cores, once per build cache; needs no npm)
 #
 # Every cargo call sees the same DUCKDB_LIB_DIR, so build, test, bench and
@@ -19,25 +19,34 @@
 DUCKDB ?= prebuilt
 DUCKDB_FETCH := scripts/duckdb-fetch.sh
 
+# Go's static build links DuckDB's static libraries from DuckDB's own Go
+# module of the same version (bindings/go/duckdb_static.go). It goes into
+# the module cache here, once per machine, so `go mod tidy` in a program
+# using the binding works offline; tidy needs it even under
+# store_duckdb_bundled, since it reads every build tag's imports.
+DUCKDB_GO_MODULE := github.com/duckdb/duckdb-go-bindings/lib/linux-amd64@v0.10506.0
+DUCKDB_GO_FETCH = if command -v $(GO) >/dev/null 2>&1 && [ "$$(uname -sm)" = "Linux x86_64" ]; then \
+		$(GO) mod download $(DUCKDB_GO_MODULE) || \
+		echo "duckdb-lib: could not fetch $(DUCKDB_GO_MODULE); Go programs will fetch it themselves" >&2; fi
+
 ifeq ($(DUCKDB),bundled)
 CARGO_FLAGS += --features duckdb-bundled
+# libstore.a carries DuckDB itself: Go links that, not DuckDB's Go module.
+GO_TAGS += store_duckdb_bundled
+# A prebuilt libduckdb.so left by an earlier build would make the CMake
+# package and the static-link flags think DuckDB is still separate.
 duckdb-lib:
+	@$(DUCKDB_GO_FETCH)
 	@mkdir -p $(LIBDIR)
+	@rm -f $(LIBDIR)/libduckdb.so
 else
 DUCKDB_LIB_DIR := $(shell sh $(DUCKDB_FETCH) --dir)
 export DUCKDB_LIB_DIR
 
 # Copy then rename, like libstore.so, so running programs keep their mapping.
-# Go's static build links DuckDB's static libraries from DuckDB's own Go
-# module of the same version; it goes into the module cache here, once per
-# machine, so `go mod tidy` in a program using the binding works offline.
-DUCKDB_GO_MODULE := github.com/duckdb/duckdb-go-bindings/lib/linux-amd64@v0.10506.0
-
 duckdb-lib:
 	@sh $(DUCKDB_FETCH) >/dev/null
-	@if command -v $(GO) >/dev/null 2>&1 && [ "$$(uname -sm)" = "Linux x86_64" ]; then \
-		$(GO) mod download $(DUCKDB_GO_MODULE) || \
-		echo "duckdb-lib: could not fetch $(DUCKDB_GO_MODULE); Go programs will fetch it themselves" >&2; fi
+	@$(DUCKDB_GO_FETCH)
 	@mkdir -p $(LIBDIR)
 	@cmp -s $(DUCKDB_LIB_DIR)/libduckdb.so $(LIBDIR)/libduckdb.so || \
 		{ cp -f $(DUCKDB_LIB_DIR)/libduckdb.so $(LIBDIR)/.libduckdb.so.tmp && \
@@ -149,7 +158,7 @@ test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analyt
 		dir=$$(mktemp -d); \
 		case $$lang in \
 		c|cpp) $(BUILD)/examples/analytics-$$lang "$$dir" > "$$dir/out" ;; \
-		go) (cd examples/go/analytics && $(GO) run . "$$dir") > "$$dir/out" ;; \
+		go) (cd examples/go/analytics && $(GO) run $(call go_tags) . "$$dir") > "$$dir/out" ;; \
 		csharp) $(MONO_RUN) $(CSHARP_OUT)/Analytics.exe "$$dir" > "$$dir/out" ;; \
 		esac; \
 		grep -q '"model-a"' "$$dir/out"; ! grep -q '"model-b"' "$$dir/out"; \
@@ -162,7 +171,7 @@ test-duck-examples: build $(BUILD)/examples/analytics-c $(BUILD)/examples/analyt
 		dir=$$(mktemp -d); \
 		case $$lang in \
 		c|cpp) $(BUILD)/examples/workspace-$$lang "$$dir" > "$$dir/out" ;; \
-		go) (cd examples/go/workspace && $(GO) run . "$$dir") > "$$dir/out" ;; \
+		go) (cd examples/go/workspace && $(GO) run $(call go_tags) . "$$dir") > "$$dir/out" ;; \
 		csharp) $(MONO_RUN) $(CSHARP_OUT)/Workspace.exe "$$dir" > "$$dir/out" ;; \
 		esac; \
 		printf '$(WORKSPACE_EXPECTED)' | diff -u - "$$dir/out"; \

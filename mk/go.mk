@@ -20,18 +20,26 @@ TEST_SUITES += test-go
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 GO_QUICKSTART_DB := $(BUILD)/go-quickstart.db
 
+# Build tags for every go command: `$(call go_tags,extra)` gives -tags=
+# with the extras and GO_TAGS (`make DUCKDB=bundled` adds
+# store_duckdb_bundled there, see mk/duck.mk).
+GO_TAGS ?=
+go_tags_comma := ,
+go_tags_space := $(go_tags_comma:,=) $(go_tags_comma:,=)
+go_tags = -tags=$(subst $(go_tags_space),$(go_tags_comma),$(strip $(1) $(GO_TAGS)))
+
 # -v prints one "--- PASS/FAIL" line per test, which `make test` counts.
 test-go: build
-	cd bindings/go && $(GO) vet ./... && $(GO) test -race -count=1 -v ./...
+	cd bindings/go && $(GO) vet $(call go_tags) ./... && $(GO) test $(call go_tags) -race -count=1 -v ./...
 	@$(MAKE) --no-print-directory quickstart-go
 
 # Runs the Quick Start on a fresh database and compares its output.
 quickstart-go: build
 	@rm -f $(GO_QUICKSTART_DB) $(GO_QUICKSTART_DB)-wal $(GO_QUICKSTART_DB)-shm
 	@$(EXPECT_OUTPUT) "examples/go/quickstart output (go-store's Quick Start)" '$(QUICKSTART_OUTPUT)' \
-		$(GO) -C examples/go/quickstart run . $(GO_QUICKSTART_DB)
+		$(GO) -C examples/go/quickstart run $(call go_tags) . $(GO_QUICKSTART_DB)
 
 bench: bench-go
 
 bench-go: build
-	cd bench/go && $(GO) run . $(BENCH_GO_FLAGS)
+	cd bench/go && $(GO) run $(call go_tags) . $(BENCH_GO_FLAGS)

@@ -14,7 +14,12 @@
 # - cargo's fingerprints are per checkout, so after checkout B built, A's
 #   crate still looks fresh to cargo although the files now hold B's build:
 #   when another checkout built last, this one's src/lib.rs is touched so
-#   cargo rebuilds this crate (its dependencies stay cached).
+#   cargo rebuilds this crate (its dependencies stay cached). Only then: a
+#   touch also dirties the crate in every other cache this checkout uses
+#   (make test-kv-only has its own), so touching on a cache's first build
+#   made the next cargo command in the main cache rebuild the crate and
+#   every test binary for nothing. A cache with no marker but a build of
+#   the crate (from before this script kept one) counts as another's.
 set -eu
 
 dir=${CARGO_TARGET_DIR:?CARGO_TARGET_DIR must be set}
@@ -27,8 +32,12 @@ fi
 here=$(pwd -P)
 last=$(cat "$dir/.store-last-checkout" 2>/dev/null || true)
 if [ "$last" != "$here" ]; then
-    [ -z "$last" ] || echo "cargo-checkout: $last built last; rebuilding this checkout's crate" >&2
-    touch src/lib.rs
+    if [ -n "$last" ]; then
+        echo "cargo-checkout: $last built last; rebuilding this checkout's crate" >&2
+        touch src/lib.rs
+    elif ls -d "$dir"/*/.fingerprint/store-* >/dev/null 2>&1; then
+        touch src/lib.rs
+    fi
     printf '%s\n' "$here" >"$dir/.store-last-checkout"
 fi
 "$@"

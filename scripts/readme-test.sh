@@ -10,8 +10,11 @@
 #   <!-- readme-test NAME run -->         shell commands whose output is checked
 #   <!-- readme-test NAME output -->      the exact standard output of `run`
 #
-# A marker may end with requires=TOOL (before -->): the case is skipped,
-# and reported as skipped, when TOOL is not on PATH.
+# A marker may end with requires=WHAT (before -->): the case is skipped,
+# and reported as skipped, when WHAT is missing. WHAT is a tool on PATH, or
+# how the checkout's DuckDB was built: prebuilt-duckdb (build/lib holds the
+# prebuilt libduckdb.so) or bundled-duckdb (`make DUCKDB=bundled`: it does
+# not).
 #
 # Each case runs in its own empty directory outside the tree with
 #   STORE    the repository root (the README tells the reader to set it)
@@ -70,6 +73,15 @@ if grep -q 'PREFIX' "$blocks"/*; then
     fi
 fi
 export STORE PREFIX
+
+# satisfied WHAT: whether a requires= of a marker holds (see the top).
+satisfied() {
+    case $1 in
+    prebuilt-duckdb) [ -e "$STORE/build/lib/libduckdb.so" ] ;;
+    bundled-duckdb) [ ! -e "$STORE/build/lib/libduckdb.so" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+    esac
+}
 export GOPROXY=off GOFLAGS=
 
 failed=0
@@ -80,7 +92,7 @@ for name in $(awk '!seen[$2]++ { print $2 }' "$work/manifest"); do
     case_dir="$work/case-$name"
     mkdir -p "$case_dir"
     missing=$(awk -v n="$name" '$2 == n && $5 != "-" { print $5 }' "$work/manifest" | sort -u |
-        while read -r tool; do command -v "$tool" >/dev/null 2>&1 || echo "$tool"; done)
+        while read -r what; do satisfied "$what" || echo "$what"; done)
     if [ -n "$missing" ]; then
         echo "[skip] readme: $name (needs $(echo $missing))"
         continue

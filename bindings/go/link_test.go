@@ -83,6 +83,28 @@ func copyFile(t *testing.T, src, dst string, link bool) {
 	}
 }
 
+// linkTestTags are build tags every program the tests build also needs:
+// the ones this test binary was built with that choose how DuckDB links
+// (link_tags_bundled_test.go).
+var linkTestTags []string
+
+// withLinkTestTags adds linkTestTags to a go build's arguments, merging
+// them into an explicit -tags list when there is one.
+func withLinkTestTags(args []string) []string {
+	if len(linkTestTags) == 0 {
+		return args
+	}
+	extra := strings.Join(linkTestTags, ",")
+	merged := append([]string(nil), args...)
+	for i, arg := range merged {
+		if arg == "-tags" && i+1 < len(merged) {
+			merged[i+1] += "," + extra
+			return merged
+		}
+	}
+	return append([]string{"-tags=" + extra}, merged...)
+}
+
 // buildQuickStart writes the Quick Start as a module outside the checkout
 // (require + replace, as the README says), builds it with the given extra
 // arguments and environment, and returns the binary's path and the build's
@@ -97,7 +119,7 @@ func (c checkout) buildQuickStart(t *testing.T, env []string, args ...string) (s
 		t.Fatal(err)
 	}
 	binary := filepath.Join(app, "quickstart")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), append(append([]string{"build"}, args...), "-o", binary, ".")...)
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), append(append([]string{"build"}, withLinkTestTags(args)...), "-o", binary, ".")...)
 	cmd.Dir = app
 	cmd.Env = append(os.Environ(), append([]string{"GOPROXY=off", "GOFLAGS=-mod=mod"}, env...)...)
 	out, err := cmd.CombinedOutput()

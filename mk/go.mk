@@ -24,9 +24,9 @@ GO_QUICKSTART_DB := $(BUILD)/go-quickstart.db
 # with the extras and GO_TAGS (`make DUCKDB=bundled` adds
 # store_duckdb_bundled there, see mk/duck.mk).
 GO_TAGS ?=
+go_tags_empty :=
 go_tags_comma := ,
-go_tags_space := $(go_tags_comma:,=) $(go_tags_comma:,=)
-go_tags = -tags=$(subst $(go_tags_space),$(go_tags_comma),$(strip $(1) $(GO_TAGS)))
+go_tags = -tags=$(subst $(go_tags_empty) $(go_tags_empty),$(go_tags_comma),$(strip $(1) $(GO_TAGS)))
 
 # -v prints one "--- PASS/FAIL" line per test, which `make test` counts.
 test-go: build
